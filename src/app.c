@@ -1,0 +1,355 @@
+/*
+ * The request pipeline (see app.h) and the route table.  Routes are an
+ * enum with parallel tables, as in kcgi: the pattern, the method and the
+ * handler of route i sit at index i.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "app.h"
+#include "conf.h"
+#include "handlers.h"
+#include "log.h"
+#include "route.h"
+#include "view.h"
+
+enum page {
+	PAGE_HOME,
+	PAGE_HEALTHZ,
+	PAGE_READYZ,
+	PAGE_METRICS,
+	PAGE_ECHO_GET,
+	PAGE_ECHO_POST,
+	PAGE_ECHO_PUT,
+	PAGE_ECHO_PATCH,
+	PAGE_ECHO_DELETE,
+	PAGE__MAX
+};
+
+static const struct route routes[PAGE__MAX] = {
+	[PAGE_HOME] = { METHOD_GET, "/" },
+	[PAGE_HEALTHZ] = { METHOD_GET, "/healthz" },
+	[PAGE_READYZ] = { METHOD_GET, "/readyz" },
+	[PAGE_METRICS] = { METHOD_GET, "/metrics" },
+	[PAGE_ECHO_GET] = { METHOD_GET, "/_test/echo" },
+	[PAGE_ECHO_POST] = { METHOD_POST, "/_test/echo" },
+	[PAGE_ECHO_PUT] = { METHOD_PUT, "/_test/echo" },
+	[PAGE_ECHO_PATCH] = { METHOD_PATCH, "/_test/echo" },
+	[PAGE_ECHO_DELETE] = { METHOD_DELETE, "/_test/echo" },
+};
+
+static const handler_fn handlers[PAGE__MAX] = {
+	[PAGE_HOME] = h_home,
+	[PAGE_HEALTHZ] = h_healthz,
+	[PAGE_READYZ] = h_readyz,
+	[PAGE_METRICS] = h_metrics,
+	[PAGE_ECHO_GET] = h_echo,
+	[PAGE_ECHO_POST] = h_echo,
+	[PAGE_ECHO_PUT] = h_echo,
+	[PAGE_ECHO_PATCH] = h_echo,
+	[PAGE_ECHO_DELETE] = h_echo,
+};
+
+/* Routes that exist only with test_routes = true. */
+static int
+route_is_test(size_t i)
+{
+	return i >= PAGE_ECHO_GET && i <= PAGE_ECHO_DELETE;
+}
+
+static const char *const route_names[PAGE__MAX] = {
+	[PAGE_HOME] = "/",
+	[PAGE_HEALTHZ] = "/healthz",
+	[PAGE_READYZ] = "/readyz",
+	[PAGE_METRICS] = "/metrics",
+	[PAGE_ECHO_GET] = "/_test/echo",
+	[PAGE_ECHO_POST] = "/_test/echo",
+	[PAGE_ECHO_PUT] = "/_test/echo",
+	[PAGE_ECHO_PATCH] = "/_test/echo",
+	[PAGE_ECHO_DELETE] = "/_test/echo",
+};
+
+size_t
+app_nroutes(void)
+{
+	return PAGE__MAX;
+}
+
+const char *const *
+app_route_names(void)
+{
+	return route_names;
+}
+
+int
+ctx_error(struct ctx *c, int status, const char *code, const char *message)
+{
+	c->err_code = code;
+	c->err_message = message;
+	return status;
+}
+
+/* nginx passes its $request_id; anything else gets one of ours. */
+static const char *
+request_id(struct arena *a, const char *given)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 rnd[16];
+	char			*id;
+	size_t			 i, n;
+
+	if (given != NULL && (n = strlen(given)) >= 8 && n <= 64) {
+		for (i = 0; i < n; i++)
+			if (!((given[i] >= '0' && given[i] <= '9') ||
+			    (given[i] >= 'a' && given[i] <= 'z') ||
+			    (given[i] >= 'A' && given[i] <= 'Z') ||
+			    given[i] == '-' || given[i] == '_'))
+				break;
+		if (i == n)
+			return given;
+	}
+	for (i = 0; i < sizeof(rnd); i++)
+		rnd[i] = (unsigned char)random();
+	id = arena_alloc(a, 2 * sizeof(rnd) + 1);
+	for (i = 0; i < sizeof(rnd); i++) {
+		id[2 * i] = hex[rnd[i] >> 4];
+		id[2 * i + 1] = hex[rnd[i] & 15];
+	}
+	id[2 * sizeof(rnd)] = '\0';
+	return id;
+}
+
+static const char *
+env_or(char **envp, const char *name, const char *dflt)
+{
+	size_t	 n = strlen(name);
+
+	for (; envp != NULL && *envp != NULL; envp++)
+		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
+			return *envp + n + 1;
+	return dflt;
+}
+
+enum req_err
+app_req_from_env(struct req *r, struct arena *a, char **envp,
+    const char **why)
+{
+	const char	*uri, *q;
+	char		*path;
+	long		 n;
+	size_t		 plen;
+
+	memset(r, 0, sizeof(*r));
+	r->arena = a;
+	r->envp = envp;
+	r->method_name = env_or(envp, "REQUEST_METHOD", "GET");
+	r->method = req_method_parse(r->method_name);
+	r->content_type = env_or(envp, "CONTENT_TYPE", "");
+	r->accept = env_or(envp, "HTTP_ACCEPT", "");
+	r->auth = env_or(envp, "HTTP_AUTHORIZATION", "");
+	r->remote_addr = env_or(envp, "REMOTE_ADDR", "");
+	r->request_id = request_id(a, env_or(envp, "REQUEST_ID", NULL));
+	r->want_json = req_accept_json(r->accept);
+	r->body = "";
+	/* The raw URI, decoded here, so nginx and direct clients agree. */
+	uri = env_or(envp, "REQUEST_URI", NULL);
+	if (uri == NULL)
+		uri = env_or(envp, "DOCUMENT_URI", "/");
+	q = strchr(uri, '?');
+	plen = q ? (size_t)(q - uri) : strlen(uri);
+	r->query = q ? q + 1 : env_or(envp, "QUERY_STRING", "");
+	path = arena_alloc(a, plen + 1);
+	r->path = path;
+	if (plen == 0 || uri[0] != '/') {
+		r->path = "/";
+		*why = "request target must be an absolute path";
+		return REQ_MALFORMED;
+	}
+	if ((n = pct_decode(path, uri, plen, 0)) < 0) {
+		r->path = arena_strndup(a, uri, plen);
+		*why = "invalid percent-encoding in path";
+		return REQ_MALFORMED;
+	}
+	if (!utf8_valid(path, (size_t)n) || memchr(path, '\0', (size_t)n)) {
+		r->path = "/";
+		*why = "invalid UTF-8 in path";
+		return REQ_BAD_UTF8;
+	}
+	return REQ_OK;
+}
+
+static int
+status_of(enum req_err e)
+{
+	switch (e) {
+	case REQ_TOO_LARGE:
+		return 413;
+	case REQ_UNSUPPORTED:
+		return 415;
+	default:
+		return 400;
+	}
+}
+
+/* Parses the body for a route that takes input. */
+static int
+parse_body(struct ctx *c, const struct req_limits *lim)
+{
+	struct req	*r = c->req;
+	const char	*why = NULL;
+	enum req_err	 e;
+
+	e = req_parse_body(c->arena, r->content_type, r->body, r->body_len,
+	    lim, &r->body_fields, &r->json, &why);
+	if (e == REQ_OK)
+		return 0;
+	return ctx_error(c, status_of(e), NULL, why ? why :
+	    "malformed request body");
+}
+
+/* _method=PATCH|PUT|DELETE in a POSTed form (contract §1). */
+static int
+method_override(struct ctx *c)
+{
+	const struct req_field	*f;
+	enum req_method		 m;
+
+	f = req_fields_get(&c->req->body_fields, "_method");
+	if (f == NULL || f->value == NULL)
+		return 0;
+	if (strcasecmp(f->value, "PATCH") == 0)
+		m = METHOD_PATCH;
+	else if (strcasecmp(f->value, "PUT") == 0)
+		m = METHOD_PUT;
+	else if (strcasecmp(f->value, "DELETE") == 0)
+		m = METHOD_DELETE;
+	else if (strcasecmp(f->value, "POST") == 0)
+		m = METHOD_POST;
+	else
+		return ctx_error(c, 400, NULL, "_method must be PATCH, PUT "
+		    "or DELETE");
+	c->req->method = m;
+	return 0;
+}
+
+static void
+render(struct ctx *c, int status)
+{
+	struct resp	*rs = c->resp;
+	int		 json = c->req->want_json;
+
+	if (status == 503 && resp_header_get(rs, "Retry-After") == NULL)
+		resp_header(rs, "Retry-After", "5");
+	if (rs->content_type != NULL) {
+		/* The handler wrote its own body (text, metrics). */
+		rs->status = status;
+		return;
+	}
+	if (status >= 400) {
+		resp_error(rs, json, status, c->err_code, c->err_message,
+		    c->err_fields);
+		return;
+	}
+	if (json)
+		resp_json(rs, status, c->view);
+	else {
+		/* Until the template engine: the title and a summary. */
+		resp_html_page(rs, status, c->title ? c->title : "innkeep",
+		    c->title ? "" : "");
+	}
+}
+
+static int
+route_visible(const struct app *app, size_t i)
+{
+	return !route_is_test(i) || app->conf->test_routes;
+}
+
+size_t
+app_handle(const struct app *app, struct db *db, struct req *r,
+    enum req_err body_err, struct resp *rs)
+{
+	struct ctx		 c;
+	struct req_limits	 lim;
+	struct route_match	 m;
+	enum route_res		 rr;
+	const char		*why = NULL;
+	enum req_err		 e;
+	size_t			 route = PAGE__MAX, i;
+	int			 status;
+
+	memset(&c, 0, sizeof(c));
+	c.app = app;
+	c.req = r;
+	c.resp = rs;
+	c.db = db;
+	c.arena = r->arena;
+	req_limits_default(&lim, app->conf->max_body_bytes);
+
+	rr = route_find(routes, PAGE__MAX, r->arena, r->method, r->path, &m);
+	if (rr == ROUTE_FOUND && !route_visible(app, m.index))
+		rr = ROUTE_NOT_FOUND;
+	if (rr == ROUTE_NOT_FOUND) {
+		status = ctx_error(&c, 404, NULL, "no such page");
+		goto out;
+	}
+	/* A POSTed form may say it is a PATCH or DELETE: read it first. */
+	if (r->method == METHOD_POST || (rr == ROUTE_FOUND &&
+	    r->method != METHOD_GET && r->method != METHOD_HEAD)) {
+		if (body_err != REQ_OK) {
+			status = ctx_error(&c, status_of(body_err), NULL,
+			    "request body too large");
+			goto out;
+		}
+		if ((status = parse_body(&c, &lim)) != 0)
+			goto out;
+		if (r->method == METHOD_POST) {
+			if ((status = method_override(&c)) != 0)
+				goto out;
+			if (r->method != METHOD_POST)
+				rr = route_find(routes, PAGE__MAX, r->arena,
+				    r->method, r->path, &m);
+		}
+	}
+	if (rr == ROUTE_BAD_METHOD) {
+		for (i = 0; i < PAGE__MAX; i++)
+			if (!route_visible(app, i))
+				m.allow &= ~(1u << routes[i].method |
+				    (routes[i].method == METHOD_GET ?
+				    1u << METHOD_HEAD : 0));
+		if (m.allow == 0) {
+			status = ctx_error(&c, 404, NULL, "no such page");
+			goto out;
+		}
+		resp_header(rs, "Allow", route_allow_header(r->arena,
+		    m.allow));
+		status = ctx_error(&c, 405, NULL, "method not allowed here");
+		goto out;
+	}
+	route = m.index;
+	r->ncapture = m.ncapture;
+	for (i = 0; i < m.ncapture; i++) {
+		r->capture[i] = m.capture[i];
+		r->id[i] = m.id[i];
+	}
+	e = req_parse_urlencoded(r->arena, r->query, strlen(r->query), &lim,
+	    &r->query_fields, &why);
+	if (e != REQ_OK) {
+		status = ctx_error(&c, status_of(e), NULL, why);
+		goto out;
+	}
+	e = req_parse_cookies(r->arena, env_or(r->envp, "HTTP_COOKIE", ""),
+	    strlen(env_or(r->envp, "HTTP_COOKIE", "")), &lim, &r->cookies,
+	    &why);
+	if (e != REQ_OK) {
+		status = ctx_error(&c, status_of(e), NULL, why);
+		goto out;
+	}
+	status = handlers[route](&c);
+out:
+	render(&c, status);
+	return route;
+}

@@ -1,0 +1,67 @@
+/*
+ * The application: what one request goes through between the FastCGI
+ * server and the handlers.  app_handle() negotiates the representation,
+ * parses the input, routes, calls the handler and renders its view or its
+ * error.  It knows nothing of FastCGI, so it is tested without a socket.
+ */
+#ifndef INNKEEP_APP_H
+#define INNKEEP_APP_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <jansson.h>
+
+#include "req.h"
+#include "resp.h"
+
+struct conf;
+struct db;
+
+/* Read-only after start-up, shared by all threads. */
+struct app {
+	const struct conf	*conf;
+	char			*migrations;	/* {v1,v2} literal for readyz */
+	size_t			 nmigrations;
+	atomic_int		 stopping;	/* set on SIGTERM (readyz) */
+};
+
+/* What a handler works with; lives for one request. */
+struct ctx {
+	const struct app	*app;
+	struct req		*req;
+	struct resp		*resp;
+	struct db		*db;
+	struct arena		*arena;
+	/* Success: the view to render and the page title (HTML). */
+	json_t			*view;
+	const char		*title;
+	/* Failure: the error to render (code NULL: from the status). */
+	const char		*err_code;
+	const char		*err_message;
+	json_t			*err_fields;
+};
+
+/* A handler returns the HTTP status; the body comes from ctx. */
+typedef int	(*handler_fn)(struct ctx *);
+
+/*
+ * Handles a parsed-enough request: req has method, path, query, headers
+ * and the raw body; body_err is REQ_TOO_LARGE when the body was not read
+ * because it was over the limit.  Fills resp; returns the route index
+ * (app_nroutes() when none matched) for metrics.
+ */
+size_t	 app_handle(const struct app *, struct db *, struct req *,
+	    enum req_err body_err, struct resp *);
+
+size_t		  app_nroutes(void);
+const char *const *app_route_names(void);
+
+/* Fills req from FastCGI parameters (NULL-terminated "K=V" strings). */
+enum req_err	 app_req_from_env(struct req *, struct arena *, char **envp,
+		    const char **why);
+
+/* Handler helpers: set the error, return the status. */
+int	ctx_error(struct ctx *, int status, const char *code,
+	    const char *message);
+
+#endif

@@ -1,0 +1,304 @@
+/*
+ * PostgreSQL connections (see db.h).  A struct db lives as long as its
+ * worker thread; prepared statements live as long as the connection, and
+ * a bitmap says which ones this connection has.
+ */
+#include "config.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "arena.h"
+#include "db.h"
+#include "log.h"
+
+struct db {
+	char		*conninfo;
+	PGconn		*conn;
+	unsigned char	 prepared[STMT__MAX];
+	int		 in_tx;
+	char		 sqlstate[6];
+	char		 constraint[64];
+};
+
+static atomic_ulong	 reconnects;
+
+unsigned long
+db_reconnects(void)
+{
+	return atomic_load(&reconnects);
+}
+
+struct db *
+db_new(const char *conninfo)
+{
+	struct db	*db;
+
+	if ((db = calloc(1, sizeof(*db))) == NULL ||
+	    (db->conninfo = strdup(conninfo)) == NULL)
+		abort();
+	return db;
+}
+
+static void
+db_close(struct db *db)
+{
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	db->conn = NULL;
+	memset(db->prepared, 0, sizeof(db->prepared));
+	db->in_tx = 0;
+}
+
+void
+db_free(struct db *db)
+{
+	if (db == NULL)
+		return;
+	db_close(db);
+	free(db->conninfo);
+	free(db);
+}
+
+int
+db_connect(struct db *db)
+{
+	/* Our defaults first: the configured string may override them. */
+	const char *const keys[] = { "application_name", "connect_timeout",
+	    "dbname", NULL };
+	const char *const vals[] = { "innkeep", "5", db->conninfo, NULL };
+	char		 msg[256];
+	size_t		 n;
+
+	db_close(db);
+	db->conn = PQconnectdbParams(keys, vals, 1);
+	if (db->conn == NULL)
+		abort();
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		/* libpq's message ends in a newline; keep one log line. */
+		snprintf(msg, sizeof(msg), "%s", PQerrorMessage(db->conn));
+		n = strlen(msg);
+		while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+			msg[--n] = '\0';
+		for (size_t i = 0; i < n; i++)
+			if (msg[i] == '\n')
+				msg[i] = ' ';
+		log_msg(NULL, "could not connect to the database: %s", msg);
+		db_close(db);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+db_clear(void *res)
+{
+	PQclear(res);
+}
+
+static void
+db_note_error(struct db *db, const PGresult *res)
+{
+	const char	*s;
+
+	s = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	snprintf(db->sqlstate, sizeof(db->sqlstate), "%s", s ? s : "");
+	s = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+	snprintf(db->constraint, sizeof(db->constraint), "%s", s ? s : "");
+}
+
+static enum db_status
+db_classify(struct db *db, const PGresult *res, const char *what)
+{
+	const char	*msg;
+	char		 esc[300];
+
+	db_note_error(db, res);
+	if (PQstatus(db->conn) != CONNECTION_OK)
+		return DB_UNAVAILABLE;
+	if (strncmp(db->sqlstate, "23", 2) == 0)
+		return DB_CONFLICT;
+	if (strcmp(db->sqlstate, "40001") == 0 ||
+	    strcmp(db->sqlstate, "40P01") == 0)
+		return DB_RETRY;
+	/* 57P01..57P03: the server is shutting down or starting up. */
+	if (strncmp(db->sqlstate, "57P0", 4) == 0 ||
+	    strncmp(db->sqlstate, "08", 2) == 0)
+		return DB_UNAVAILABLE;
+	msg = res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn);
+	log_escape(esc, sizeof(esc), msg);
+	log_msg(NULL, "%s failed: SQLSTATE %s: %s", what, db->sqlstate, esc);
+	return DB_ERR;
+}
+
+static enum db_status
+db_prepare(struct db *db, enum stmt id)
+{
+	const struct db_stmt_def	*d = &db_stmts[id];
+	PGresult			*res;
+	enum db_status			 st = DB_OK;
+
+	res = PQprepare(db->conn, d->name, d->sql, d->nparams, NULL);
+	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK)
+		st = db_classify(db, res, d->name);
+	else
+		db->prepared[id] = 1;
+	PQclear(res);
+	return st;
+}
+
+/* One attempt on the current connection. */
+static enum db_status
+db_run(struct db *db, struct arena *a, enum stmt id,
+    const char *const *params, int nparams, PGresult **out)
+{
+	PGresult	*res;
+	enum db_status	 st;
+	ExecStatusType	 es;
+
+	if (!db->prepared[id] && (st = db_prepare(db, id)) != DB_OK)
+		return st;
+	res = PQexecPrepared(db->conn, db_stmts[id].name, nparams, params,
+	    NULL, NULL, 0);
+	es = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (es != PGRES_TUPLES_OK && es != PGRES_COMMAND_OK) {
+		st = db_classify(db, res, db_stmts[id].name);
+		PQclear(res);
+		return st;
+	}
+	db->sqlstate[0] = db->constraint[0] = '\0';
+	if (out != NULL) {
+		arena_cleanup_add(a, db_clear, res);
+		*out = res;
+	} else
+		PQclear(res);
+	return DB_OK;
+}
+
+static int
+db_reconnect(struct db *db)
+{
+	atomic_fetch_add(&reconnects, 1);
+	return db_connect(db);
+}
+
+enum db_status
+db_exec(struct db *db, struct arena *a, enum stmt id,
+    const char *const *params, int nparams, PGresult **out)
+{
+	enum db_status	 st;
+
+	if (out != NULL)
+		*out = NULL;
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+		if (db->in_tx)
+			return DB_UNAVAILABLE;
+		if (db_reconnect(db) == -1)
+			return DB_UNAVAILABLE;
+	}
+	st = db_run(db, a, id, params, nparams, out);
+	/*
+	 * A connection looks fine until its first query after a server
+	 * restart fails: open a new one and try once more, unless a
+	 * transaction was open (its work is gone; db_tx starts it again).
+	 */
+	if (st == DB_UNAVAILABLE && !db->in_tx) {
+		if (db_reconnect(db) == -1)
+			return DB_UNAVAILABLE;
+		st = db_run(db, a, id, params, nparams, out);
+	}
+	return st;
+}
+
+enum db_status
+db_exec_row(struct db *db, struct arena *a, enum stmt id,
+    const char *const *params, int nparams, PGresult **out)
+{
+	enum db_status	 st;
+
+	if ((st = db_exec(db, a, id, params, nparams, out)) != DB_OK)
+		return st;
+	return PQntuples(*out) > 0 ? DB_OK : DB_NONE;
+}
+
+static enum db_status
+db_simple(struct db *db, const char *sql)
+{
+	PGresult	*res;
+	enum db_status	 st = DB_OK;
+
+	res = PQexec(db->conn, sql);
+	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK)
+		st = db_classify(db, res, sql);
+	PQclear(res);
+	return st;
+}
+
+enum db_status
+db_tx(struct db *db, struct arena *a, enum db_isolation iso,
+    enum db_status (*fn)(struct db *, struct arena *, void *), void *arg)
+{
+	static const char *const begin[] = {
+		[DB_READ_COMMITTED] = "BEGIN",
+		[DB_REPEATABLE_READ] = "BEGIN ISOLATION LEVEL REPEATABLE READ",
+		[DB_SERIALIZABLE] = "BEGIN ISOLATION LEVEL SERIALIZABLE",
+	};
+	enum db_status	 st = DB_ERR;
+	int		 attempt, lost = 0;
+	struct timespec	 ts;
+
+	for (attempt = 0; attempt < 5; attempt++) {
+		if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+			if (db_reconnect(db) == -1)
+				return DB_UNAVAILABLE;
+		}
+		if ((st = db_simple(db, begin[iso])) != DB_OK) {
+			/* A dead connection shows itself here: once more. */
+			if (st == DB_UNAVAILABLE && !lost++)
+				continue;
+			return st;
+		}
+		db->in_tx = 1;
+		st = fn(db, a, arg);
+		if (st == DB_OK) {
+			/*
+			 * A COMMIT that fails with 40001 rolled back: run it
+			 * again.  One that lost the connection may or may not
+			 * have committed: never run it twice.
+			 */
+			st = db_simple(db, "COMMIT");
+			db->in_tx = 0;
+		} else {
+			if (PQstatus(db->conn) == CONNECTION_OK)
+				(void)db_simple(db, "ROLLBACK");
+			db->in_tx = 0;
+			/* Nothing was committed: safe to start over once. */
+			if (st == DB_UNAVAILABLE && !lost++)
+				continue;
+		}
+		if (st == DB_RETRY) {
+			/* Back off a little, more each time, with jitter. */
+			ts.tv_sec = 0;
+			ts.tv_nsec = (long)(1 + attempt) * 2000000L +
+			    (long)(random() % 2000000L);
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		return st;
+	}
+	return st;
+}
+
+const char *
+db_sqlstate(const struct db *db)
+{
+	return db->sqlstate;
+}
+
+const char *
+db_constraint(const struct db *db)
+{
+	return db->constraint;
+}

@@ -1,0 +1,20 @@
+/*
+ * Every request handler, by resource.  A handler checks who may do what,
+ * runs SQL through db.h, fills ctx->view (or an error) and returns the
+ * HTTP status; it never writes HTML or JSON text itself.
+ */
+#ifndef INNKEEP_HANDLERS_H
+#define INNKEEP_HANDLERS_H
+
+struct ctx;
+
+/* h_home.c */
+int	h_home(struct ctx *);
+/* h_ops.c: operations */
+int	h_healthz(struct ctx *);
+int	h_readyz(struct ctx *);
+int	h_metrics(struct ctx *);
+/* h_echo.c: test_routes only */
+int	h_echo(struct ctx *);
+
+#endif
