@@ -258,7 +258,7 @@ render(struct ctx *c, int status)
 	else {
 		/* Until the template engine: the title and a summary. */
 		resp_html_page(rs, status, c->title ? c->title : "innkeep",
-		    c->title ? "" : "");
+		    c->text ? c->text : "");
 	}
 }
 
@@ -326,6 +326,7 @@ app_handle(const struct app *app, struct db *db, struct req *r,
 		}
 		resp_header(rs, "Allow", route_allow_header(r->arena,
 		    m.allow));
+		route = m.index;
 		status = ctx_error(&c, 405, NULL, "method not allowed here");
 		goto out;
 	}

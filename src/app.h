@@ -35,6 +35,7 @@ struct ctx {
 	/* Success: the view to render and the page title (HTML). */
 	json_t			*view;
 	const char		*title;
+	const char		*text;		/* a line under the title */
 	/* Failure: the error to render (code NULL: from the status). */
 	const char		*err_code;
 	const char		*err_message;

@@ -116,7 +116,12 @@ db_classify(struct db *db, const PGresult *res, const char *what)
 	char		 esc[300];
 
 	db_note_error(db, res);
-	if (PQstatus(db->conn) != CONNECTION_OK)
+	/*
+	 * No SQLSTATE means libpq itself failed: the server went away
+	 * ("server closed the connection unexpectedly"), whether or not
+	 * libpq has noticed the connection is bad yet.
+	 */
+	if (PQstatus(db->conn) != CONNECTION_OK || db->sqlstate[0] == '\0')
 		return DB_UNAVAILABLE;
 	if (strncmp(db->sqlstate, "23", 2) == 0)
 		return DB_CONFLICT;
@@ -192,7 +197,11 @@ db_exec(struct db *db, struct arena *a, enum stmt id,
 
 	if (out != NULL)
 		*out = NULL;
-	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+	if (db->conn == NULL && !db->in_tx) {
+		/* First use on this thread: connect lazily. */
+		if (db_connect(db) == -1)
+			return DB_UNAVAILABLE;
+	} else if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
 		if (db->in_tx)
 			return DB_UNAVAILABLE;
 		if (db_reconnect(db) == -1)
@@ -250,7 +259,10 @@ db_tx(struct db *db, struct arena *a, enum db_isolation iso,
 	struct timespec	 ts;
 
 	for (attempt = 0; attempt < 5; attempt++) {
-		if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+		if (db->conn == NULL) {
+			if (db_connect(db) == -1)
+				return DB_UNAVAILABLE;
+		} else if (PQstatus(db->conn) != CONNECTION_OK) {
 			if (db_reconnect(db) == -1)
 				return DB_UNAVAILABLE;
 		}

@@ -1,9 +1,13 @@
 /*
  * /_test/echo: the parsed request as JSON, so the black-box tests can see
- * through nginx what the parsers made of their input.  Routed only when
+ * through nginx what the parsers made of their input; ?sleep_ms=N (up to
+ * 10 s) makes it a slow request, for the shutdown tests.  Routed only when
  * test_routes is on; never enabled in production.
  */
 #include "config.h"
+
+#include <stdlib.h>
+#include <time.h>
 
 #include "app.h"
 #include "handlers.h"
@@ -31,8 +35,19 @@ int
 h_echo(struct ctx *c)
 {
 	const struct req	*r = c->req;
+	const char		*ms = req_query(r, "sleep_ms");
+	struct timespec		 ts;
 	json_t			*files, *f;
 	size_t			 i;
+	long			 n;
+
+	/* A slow request, for the tests of shutdown with requests in flight. */
+	if (ms != NULL && (n = strtol(ms, NULL, 10)) > 0 && n <= 10000) {
+		ts.tv_sec = n / 1000;
+		ts.tv_nsec = (n % 1000) * 1000000L;
+		while (nanosleep(&ts, &ts) == -1)
+			continue;
+	}
 
 	c->view = view_object();
 	view_set_str(c->view, "method", req_method_name(r->method));

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "app.h"
 #include "db.h"
@@ -49,9 +50,10 @@ h_readyz(struct ctx *c)
 	    &res);
 	if (st == DB_UNAVAILABLE)
 		return ctx_error(c, 503, NULL, "database unavailable");
-	if (st != DB_OK)
-		/* Most likely schema_migrations does not exist yet. */
+	if (st != DB_OK && strcmp(db_sqlstate(c->db), "42P01") == 0)
 		return ctx_error(c, 503, NULL, "database schema not migrated");
+	if (st != DB_OK)
+		return ctx_error(c, 503, NULL, "database error");
 	if (strtoul(PQgetvalue(res, 0, 0), NULL, 10) != c->app->nmigrations)
 		return ctx_error(c, 503, NULL, "migrations pending");
 	return ops_answer(c, 200, "ready");

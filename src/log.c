@@ -33,10 +33,21 @@ log_escape(char *dst, size_t n, const char *s)
 	dst[o] = '\0';
 }
 
+/* Writes a formatted line of n bytes (snprintf's answer) in one call. */
 static void
-log_write(const char *line, size_t len)
+log_write(char *line, size_t size, int n)
 {
 	ssize_t	 w;
+	size_t	 len;
+
+	if (n < 0)
+		return;
+	len = (size_t)n;
+	if (len >= size) {
+		/* Cut to the buffer, keeping the line a line. */
+		len = size - 1;
+		line[len - 1] = '\n';
+	}
 
 	while (len > 0) {
 		if ((w = write(STDERR_FILENO, line, len)) <= 0)
@@ -61,13 +72,7 @@ log_msg(const char *request_id, const char *fmt, ...)
 		    request_id, msg);
 	else
 		n = snprintf(line, sizeof(line), "innkeep: %s\n", msg);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof(line)) {
-		n = sizeof(line) - 1;
-		line[n - 1] = '\n';
-	}
-	log_write(line, (size_t)n);
+	log_write(line, sizeof(line), n);
 }
 
 void
@@ -83,11 +88,5 @@ log_request(const char *request_id, const char *method, const char *path,
 	    "innkeep: request_id=%s method=%s path=\"%s\" status=%d "
 	    "bytes=%zu duration_ms=%.3f\n", request_id ? request_id : "-",
 	    m, p, status, bytes, seconds * 1000.0);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof(line)) {
-		n = sizeof(line) - 1;
-		line[n - 1] = '\n';
-	}
-	log_write(line, (size_t)n);
+	log_write(line, sizeof(line), n);
 }

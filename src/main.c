@@ -75,6 +75,7 @@ main(int argc, char *argv[])
 	}
 	if (conf_load(&c, file, err, sizeof(err)) == -1) {
 		fprintf(stderr, "innkeep: %s\n", err);
+		conf_free(&c);
 		return 2;
 	}
 	if (!dir_ok("sql_dir", c.sql_dir) ||

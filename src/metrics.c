@@ -32,6 +32,8 @@ struct route_hist {
 
 static const char *const *route_names;
 static size_t		  nroute;		/* plus one: unmatched */
+/* Routes sharing a pattern (GET and POST of one path) share a series. */
+static size_t		 *slot;
 static atomic_ulong	 *requests;		/* [route][method][status] */
 static struct route_hist *hist;
 static atomic_long	  in_flight;
@@ -39,8 +41,19 @@ static atomic_long	  in_flight;
 void
 metrics_init(const char *const *names, size_t n)
 {
+	size_t	 i, j;
+
 	route_names = names;
 	nroute = n + 1;
+	if ((slot = calloc(nroute, sizeof(*slot))) == NULL)
+		abort();
+	for (i = 0; i < n; i++)
+		for (slot[i] = i, j = 0; j < i; j++)
+			if (strcmp(names[i], names[j]) == 0) {
+				slot[i] = slot[j];
+				break;
+			}
+	slot[n] = n;
 	requests = calloc(nroute * METHOD__MAX * NSTATUS, sizeof(*requests));
 	hist = calloc(nroute, sizeof(*hist));
 	if (requests == NULL || hist == NULL)
@@ -73,8 +86,7 @@ metrics_request_end(size_t route, enum req_method m, int status,
 	atomic_fetch_sub_explicit(&in_flight, 1, memory_order_relaxed);
 	if (requests == NULL)
 		return;
-	if (route >= nroute)
-		route = nroute - 1;
+	route = slot[route >= nroute ? nroute - 1 : route];
 	if ((unsigned)m >= METHOD__MAX)
 		m = METHOD_OTHER;
 	atomic_fetch_add_explicit(&requests[(route * METHOD__MAX + m) *

@@ -4,9 +4,10 @@
  * req_param() whatever the body type (urlencoded, multipart or JSON), so a
  * form and an API client are served by the same code.
  *
- * All strings live in the request's arena, are NUL-terminated, and are
- * valid UTF-8 (the parsers refuse anything else).  Values may contain NUL
- * only in uploaded files; use the len field for those.
+ * All strings live as long as the request's arena (JSON strings point into
+ * the parsed tree, which an arena cleanup releases), are NUL-terminated,
+ * and are valid UTF-8 (the parsers refuse anything else).  Values may
+ * contain NUL only in uploaded files; use the len field for those.
  */
 #ifndef INNKEEP_REQ_H
 #define INNKEEP_REQ_H
@@ -76,7 +77,11 @@ struct req_fields {
 enum req_err	req_parse_urlencoded(struct arena *, const char *, size_t,
 		    const struct req_limits *, struct req_fields *,
 		    const char **why);
-/* A Cookie header (RFC 6265 cookie-string); malformed pairs are skipped. */
+/*
+ * A Cookie header (RFC 6265 cookie-string).  Never fails: a pair that is
+ * malformed, too long, not UTF-8 or past max_fields is skipped, because
+ * other software on the domain sets cookies a visitor cannot remove.
+ */
 enum req_err	req_parse_cookies(struct arena *, const char *, size_t,
 		    const struct req_limits *, struct req_fields *,
 		    const char **why);
@@ -86,16 +91,19 @@ enum req_err	req_parse_multipart(struct arena *, const char *content_type,
 		    struct req_fields *, const char **why);
 /*
  * application/json: the body must be one JSON object.  Each member becomes
- * a field: strings as they are, numbers as their JSON text, true/false as
- * "true"/"false"; null, arrays and objects get value NULL.  Every member
- * keeps its json_t in the json field.
+ * a field: strings as they are, numbers formatted from their parsed value
+ * (integers exactly, reals in the fewest digits that read back the same),
+ * true/false as "true"/"false"; null, arrays and objects get value NULL,
+ * so req_param() callers must allow for NULL.  Every member keeps its
+ * json_t in the json field.
  */
 enum req_err	req_parse_json(struct arena *, const char *, size_t,
 		    const struct req_limits *, struct req_fields *,
 		    json_t **root, const char **why);
 /*
- * Dispatches on the Content-Type header (parameters and case ignored);
- * an empty body with no type is no fields.  Anything else is
+ * Checks the size first (over max_body: REQ_TOO_LARGE, whatever the type),
+ * then dispatches on the Content-Type header (parameters and case
+ * ignored); an empty body with no type is no fields.  Any other type is
  * REQ_UNSUPPORTED.
  */
 enum req_err	req_parse_body(struct arena *, const char *content_type,
@@ -103,8 +111,13 @@ enum req_err	req_parse_body(struct arena *, const char *content_type,
 		    struct req_fields *, json_t **root, const char **why);
 
 /* Helpers shared by the parsers, exposed for their tests. */
+/* 1 when strictly valid UTF-8 (NUL is allowed here), else 0. */
 int	utf8_valid(const char *, size_t);
-/* Decodes %XX (and '+' as space when plus is set); -1 on a bad escape. */
+/*
+ * Decodes %XX (and '+' as space when plus is set) into dst, which needs
+ * len + 1 bytes, may equal src, and is NUL-terminated.  Returns the
+ * decoded length, or -1 when a '%' is not followed by two hex digits.
+ */
 long	pct_decode(char *dst, const char *src, size_t len, int plus);
 
 /* The request value a handler sees. */

@@ -22,24 +22,29 @@
  *			no opening or no final delimiter (an empty multipart
  *			body included), a part without Content-Disposition:
  *			form-data and a name, bare CR or LF in part headers;
- *			JSON that jansson refuses (duplicate keys and \u0000
- *			included), that is not an object, or that nests
- *			deeper than max_depth.
+ *			JSON that nests deeper than max_depth (checked
+ *			before jansson runs), that jansson refuses (duplicate
+ *			keys and \u0000 included) or that is not an object.
  *  REQ_BAD_UTF8	a name, a non-file value, a cookie, a file name or a
  *			part Content-Type that is not strict UTF-8 once
  *			decoded.  File contents are exempt: any bytes.
- *  REQ_UNSUPPORTED	req_parse_body() with a media type other than the
- *			three below, or a non-empty body with no type.
+ *  REQ_UNSUPPORTED	req_parse_body() with a media type other than
+ *			application/x-www-form-urlencoded,
+ *			multipart/form-data and application/json (whatever
+ *			the body), or a non-empty body with no type.
  *
  * Checks run in that order for each field: count, name length, name
- * escapes, name NUL, name UTF-8, then the same for the value.  On failure
- * the parser leaves out as it found it (n is restored).
+ * escapes, name NUL, name UTF-8, then the same for the value.  max_fields
+ * counts the fields one call adds, so a query and a body each get the
+ * full allowance.  max_body is req_parse_body()'s alone: a query string
+ * or Cookie header is bounded by the web server.  On failure the parser
+ * leaves out as it found it (n is restored) and *why is a static or arena
+ * string that echoes none of the client's bytes.
  */
 #include "config.h"
 
 #include <float.h>
 #include <limits.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -362,13 +367,24 @@ trim(const char **p, const char **end)
 		(*end)--;
 }
 
-/* One "name=value" of a Cookie header; malformed pairs are skipped. */
+/* Text a cookie may hold: UTF-8, no NUL. */
+static int
+cookie_text_ok(const char *p, size_t n)
+{
+	return memchr(p, '\0', n) == NULL && utf8_valid(p, n);
+}
+
+/*
+ * One "name=value" of a Cookie header.  Cookies are set by whatever else
+ * runs on the domain, and a browser sends them all: one we cannot read
+ * (malformed, too long, not UTF-8, past the count limit) is skipped rather
+ * than failing every request of a visitor who cannot get rid of it.
+ */
 static enum req_err
 cookie_pair(struct pctx *c, const char *p, const char *end)
 {
 	struct req_field	*f;
 	const char		*eq, *ne, *v;
-	enum req_err		 err;
 
 	trim(&p, &end);
 	if ((eq = memchr(p, '=', (size_t)(end - p))) == NULL)
@@ -384,17 +400,12 @@ cookie_pair(struct pctx *c, const char *p, const char *end)
 		v++;
 		end--;
 	}
-	if ((err = field_room(c)) != REQ_OK)
-		return err;
-	if ((size_t)(ne - p) > c->lim->max_name)
-		return fail(c, REQ_TOO_LARGE, "cookie name too long");
-	if ((err = text_check(c, p, (size_t)(ne - p), W_COOKIE_NAME)) != REQ_OK)
-		return err;
-	if ((size_t)(end - v) > c->lim->max_value)
-		return fail(c, REQ_TOO_LARGE, "cookie value too long");
-	if ((err = text_check(c, v, (size_t)(end - v), W_COOKIE_VALUE)) !=
-	    REQ_OK)
-		return err;
+	if (c->out->n - c->n0 >= c->lim->max_fields ||
+	    (size_t)(ne - p) > c->lim->max_name ||
+	    (size_t)(end - v) > c->lim->max_value ||
+	    !cookie_text_ok(p, (size_t)(ne - p)) ||
+	    !cookie_text_ok(v, (size_t)(end - v)))
+		return REQ_OK;
 	f = field_add(c);
 	f->name = arena_strndup(c->a, p, (size_t)(ne - p));
 	f->value = arena_strndup(c->a, v, (size_t)(end - v));
@@ -514,8 +525,6 @@ param_next(struct arena *a, const char **pp, const char *end,
 		if (p < end && *p != ';')
 			break;
 	}
-	if (p == end)
-		return 0;
 	hp->name = p;
 	while (p < end && is_tchar(*p))
 		p++;
@@ -658,17 +667,18 @@ mp_disposition(struct pctx *c, const char *p, const char *end,
 static enum req_err
 mp_header(struct pctx *c, const char *p, const char *end, struct mp_part *mp)
 {
-	const char	*name = p, *ne;
+	static const char	 bad[] = "malformed multipart part header";
+	const char		*name = p, *ne;
 
 	if (memchr(p, '\r', (size_t)(end - p)) != NULL ||
 	    memchr(p, '\n', (size_t)(end - p)) != NULL ||
 	    memchr(p, '\0', (size_t)(end - p)) != NULL)
-		return fail(c, REQ_MALFORMED, "malformed multipart part header");
+		return fail(c, REQ_MALFORMED, bad);
 	while (p < end && is_tchar(*p))
 		p++;
 	/* No space before ':', no folding: RFC 7230 section 3.2.4. */
 	if (p == name || p == end || *p != ':')
-		return fail(c, REQ_MALFORMED, "malformed multipart part header");
+		return fail(c, REQ_MALFORMED, bad);
 	ne = p++;
 	trim(&p, &end);
 	if (ne - name == 19 &&
@@ -821,30 +831,43 @@ json_release(void *arg)
 
 /*
  * Nesting of arrays and objects, the root being 1; scalars add nothing.
- * The recursion stops one level past max, and jansson's own parser limit
- * bounds it whatever max is.
+ * Measured on the text, before jansson builds anything: brackets outside
+ * strings are exactly the structure of valid JSON, and jansson before
+ * 2.13 has no depth limit of its own, so a megabyte of '[' would exhaust
+ * its stack.  Invalid JSON that passes here, jansson refuses.
  */
 static int
-json_depth_ok(json_t *v, size_t depth, size_t max)
+json_depth_ok(const char *s, size_t len, size_t max)
 {
-	json_t	*m;
-	void	*it;
-	size_t	 i;
+	size_t	 i, depth = 0;
+	int	 instr = 0;
 
-	if (!json_is_object(v) && !json_is_array(v))
-		return 1;
-	if (depth > max)
-		return 0;
-	if (json_is_array(v)) {
-		json_array_foreach(v, i, m)
-			if (!json_depth_ok(m, depth + 1, max))
+	for (i = 0; i < len; i++) {
+		if (instr) {
+			if (s[i] == '\\')
+				i++;
+			else if (s[i] == '"')
+				instr = 0;
+			continue;
+		}
+		switch (s[i]) {
+		case '"':
+			instr = 1;
+			break;
+		case '[':
+		case '{':
+			if (++depth > max)
 				return 0;
-		return 1;
+			break;
+		case ']':
+		case '}':
+			if (depth > 0)
+				depth--;
+			break;
+		default:
+			break;
+		}
 	}
-	for (it = json_object_iter(v); it != NULL;
-	    it = json_object_iter_next(v, it))
-		if (!json_depth_ok(json_object_iter_value(it), depth + 1, max))
-			return 0;
 	return 1;
 }
 
@@ -870,15 +893,20 @@ json_real_text(struct arena *a, double d)
 
 /* One member of the root object.  Strings stay in the jansson tree. */
 static enum req_err
-json_member(struct pctx *c, const char *key, size_t klen, json_t *v)
+json_member(struct pctx *c, const char *key, json_t *v)
 {
 	struct req_field	*f;
 	const char		*s = NULL;
-	size_t			 len = 0;
+	size_t			 klen, len = 0;
 	enum req_err		 err;
 
 	if ((err = field_room(c)) != REQ_OK)
 		return err;
+	/*
+	 * strlen() is exact: jansson refuses a NUL in a key.  (Its key
+	 * length API is 2.14's; configure asks for 2.10.)
+	 */
+	klen = strlen(key);
 	if (klen > c->lim->max_name)
 		return fail(c, REQ_TOO_LARGE, "field name too long");
 	if ((err = text_check(c, key, klen, W_NAME)) != REQ_OK)
@@ -954,6 +982,8 @@ req_parse_json(struct arena *a, const char *s, size_t len,
 		*root = NULL;
 	if (len == 0)
 		return fail(&c, REQ_MALFORMED, "empty json body");
+	if (!json_depth_ok(s, len, lim->max_depth))
+		return fail(&c, REQ_MALFORMED, "json body nested too deeply");
 	/* No JSON_ALLOW_NUL: jansson refuses \u0000 itself. */
 	if ((j = json_loadb(s, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
 	    &e)) == NULL)
@@ -965,12 +995,10 @@ req_parse_json(struct arena *a, const char *s, size_t len,
 	arena_cleanup_add(a, json_release, j);
 	if (!json_is_object(j))
 		return fail(&c, REQ_MALFORMED, "json body must be an object");
-	if (!json_depth_ok(j, 1, lim->max_depth))
-		return fail(&c, REQ_MALFORMED, "json body nested too deeply");
 	for (it = json_object_iter(j); it != NULL;
 	    it = json_object_iter_next(j, it)) {
 		err = json_member(&c, json_object_iter_key(it),
-		    json_object_iter_key_len(it), json_object_iter_value(it));
+		    json_object_iter_value(it));
 		if (err != REQ_OK)
 			return done(&c, err);
 	}

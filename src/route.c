@@ -120,6 +120,9 @@ route_find(const struct route *t, size_t n, struct arena *a,
 	/* No route for this method: is there one for another? */
 	for (i = 0; i < n; i++)
 		if (match(t[i].pattern, path, a, NULL)) {
+			/* The first route of the path labels the 405. */
+			if (!found)
+				m->index = i;
 			found = 1;
 			m->allow |= 1u << t[i].method;
 			if (t[i].method == METHOD_GET)

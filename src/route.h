@@ -30,7 +30,8 @@ enum route_res {
 };
 
 struct route_match {
-	size_t		 index;		/* into the table, when found */
+	size_t		 index;		/* into the table; on a 405, the
+					   first route of that path */
 	unsigned int	 allow;		/* bit (1 << method) per allowed method */
 	size_t		 ncapture;
 	const char	*capture[ROUTE_MAX_CAPTURES];	/* in the arena */

@@ -197,9 +197,12 @@ worker_main(void *arg)
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 
 	a = arena_new(ARENA_BLOCK);
+	/*
+	 * The connection opens on first use: with nginx keeping connections
+	 * alive, threads outnumber busy requests, and a thread that only
+	 * answers /healthz never needs one.
+	 */
 	db = db_new(w->app->conf->database_url);
-	/* Connect now so the first request does not pay for it. */
-	(void)db_connect(db);
 	if (FCGX_InitRequest(&fr, w->listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
 		goto out;
 	for (;;) {
@@ -375,8 +378,12 @@ server_run(const struct conf *c)
 	for (i = 0; i < c->threads; i++)
 		pthread_join(w[i].tid, NULL);
 	log_msg(NULL, "stopped");
+	for (i = 0; i < c->threads; i++)
+		pthread_mutex_destroy(&w[i].mu);
+	free(w);
 out:
 	if (owned)
 		unlink(c->listen + 5);
+	free(app.migrations);
 	return rc;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "unit.h"
 
 static int	 cleaned[4];
 static int	 order[4], norder;
@@ -147,11 +148,5 @@ arena_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(arena_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(arena_suite());
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "unit.h"
 
 static char	 path[64];
 
@@ -151,11 +152,5 @@ conf_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(conf_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(conf_suite());
 }

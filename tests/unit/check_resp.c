@@ -13,6 +13,7 @@
 #include "conf.h"
 #include "resp.h"
 #include "view.h"
+#include "unit.h"
 
 static struct arena	*a;
 static struct conf	 conf;
@@ -263,13 +264,6 @@ resp_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
 	view_init();
-	sr = srunner_create(resp_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(resp_suite());
 }

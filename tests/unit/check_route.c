@@ -7,6 +7,7 @@
 
 #include "arena.h"
 #include "route.h"
+#include "unit.h"
 
 static const struct route table[] = {
 	{ METHOD_GET, "/" },
@@ -171,11 +172,5 @@ route_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(route_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(route_suite());
 }

@@ -7,6 +7,7 @@
 
 #include "arena.h"
 #include "view.h"
+#include "unit.h"
 
 static struct arena	*a;
 
@@ -117,13 +118,6 @@ view_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
 	view_init();
-	sr = srunner_create(view_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(view_suite());
 }

@@ -1,0 +1,89 @@
+## libFuzzer harnesses for the request parsers and the router.
+## Included from Makefile.am; paths are relative to the top of the tree.
+##
+##   make fuzz-build		build the harnesses with clang
+##   make fuzz-smoke		each harness on a fresh copy of its seeds,
+##				FUZZ_SECONDS (10) seconds each
+##   make fuzz			each harness on a corpus kept between runs,
+##				FUZZ_SECONDS (600) seconds each
+##   make fuzz-clean		remove all but the crash files
+##
+## The harnesses are compiled by clang straight from the sources they test:
+## libinnkeep.a is built by the configured compiler without the fuzzer's
+## coverage instrumentation.  See tests/fuzz/README.md.
+
+CLANG ?= clang
+
+FUZZ_HARNESSES = fuzz_query fuzz_cookies fuzz_urlencoded fuzz_multipart \
+	fuzz_json fuzz_route
+FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -g -O1 -std=c17 \
+	-D_GNU_SOURCE -I$(top_srcdir)/src -I$(top_builddir) $(WARN_CFLAGS) \
+	$(JANSSON_CFLAGS)
+# route.c names methods through req.c; both are free of other modules.
+FUZZ_SRCS = $(top_srcdir)/src/req_parse.c $(top_srcdir)/src/req.c \
+	$(top_srcdir)/src/arena.c $(top_srcdir)/src/route.c
+FUZZ_OUT = $(top_builddir)/tests/fuzz
+
+# For the lead to add to EXTRA_DIST.
+FUZZ_DIST = tests/fuzz/README.md tests/fuzz/fuzz.mk \
+	tests/fuzz/harness.h tests/fuzz/fuzz_query.c \
+	tests/fuzz/fuzz_cookies.c tests/fuzz/fuzz_urlencoded.c \
+	tests/fuzz/fuzz_multipart.c tests/fuzz/fuzz_json.c \
+	tests/fuzz/fuzz_route.c tests/fuzz/corpus
+
+# Runs each harness for $$secs seconds on $(FUZZ_OUT)/<harness>.$$dir,
+# seeded from the source corpus.  Crashes land in $(FUZZ_OUT) as
+# <harness>-crash-<sha1>; the log of each run in $(FUZZ_OUT)/<harness>.log.
+# The names all start with the harness's, which .gitignore covers for a
+# build in the source tree.
+FUZZ_RUN = \
+	for h in $(FUZZ_HARNESSES); do \
+		work="$(FUZZ_OUT)/$$h.$$dir"; \
+		log="$(FUZZ_OUT)/$$h.log"; \
+		$(MKDIR_P) "$$work" || exit 1; \
+		cp "$(top_srcdir)/tests/fuzz/corpus/$$h"/* "$$work"/ || \
+		    exit 1; \
+		echo "  FUZZ     $$h ($$secs s)"; \
+		if "$(FUZZ_OUT)/$$h" -max_total_time="$$secs" -max_len=65536 \
+		    -artifact_prefix="$(FUZZ_OUT)/$$h-" "$$work" \
+		    >"$$log" 2>&1; then \
+			tail -n 1 "$$log"; \
+		else \
+			tail -n 40 "$$log"; \
+			echo "$$h failed: see $$log" >&2; \
+			exit 1; \
+		fi; \
+	done
+
+fuzz-build:
+	@command -v $(CLANG) >/dev/null 2>&1 || { \
+		echo "fuzz-build needs clang with libFuzzer:" \
+		    "apt-get install clang libclang-rt-dev" >&2; \
+		exit 1; }
+	@$(MKDIR_P) $(FUZZ_OUT)
+	@for h in $(FUZZ_HARNESSES); do \
+		echo "  CLANG    tests/fuzz/$$h"; \
+		$(CLANG) $(FUZZ_FLAGS) -o $(FUZZ_OUT)/$$h \
+		    $(top_srcdir)/tests/fuzz/$$h.c $(FUZZ_SRCS) \
+		    $(JANSSON_LIBS) || exit 1; \
+	done
+
+fuzz-smoke: fuzz-build
+	@secs='$(FUZZ_SECONDS)'; test -n "$$secs" || secs=10; \
+	dir=smoke; \
+	for h in $(FUZZ_HARNESSES); do rm -rf "$(FUZZ_OUT)/$$h.smoke"; done; \
+	$(FUZZ_RUN)
+
+fuzz: fuzz-build
+	@secs='$(FUZZ_SECONDS)'; test -n "$$secs" || secs=600; \
+	dir=corpus; \
+	$(FUZZ_RUN)
+
+# Keeps crash files: they are the point of the exercise.
+fuzz-clean:
+	for h in $(FUZZ_HARNESSES); do \
+		rm -rf $(FUZZ_OUT)/$$h $(FUZZ_OUT)/$$h.log \
+		    $(FUZZ_OUT)/$$h.smoke $(FUZZ_OUT)/$$h.corpus; \
+	done
+
+.PHONY: fuzz fuzz-build fuzz-smoke fuzz-clean
