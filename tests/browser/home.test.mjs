@@ -1,0 +1,81 @@
+// Browser smoke test: Debian's headless Chromium, driven by playwright-core, against
+// the real stack (nginx -> innkeep -> PostgreSQL) that script/test starts.
+//
+//   INNKEEP_TEST_BASE_URL=http://127.0.0.1:PORT node --test tests/browser/
+//
+// playwright-core never downloads a browser: it drives /usr/bin/chromium
+// (override with INNKEEP_TEST_CHROMIUM).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE = (process.env.INNKEEP_TEST_BASE_URL || '').replace(/\/+$/, '');
+const CHROMIUM = process.env.INNKEEP_TEST_CHROMIUM || '/usr/bin/chromium';
+const ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+let profile;
+let context;
+
+before(async () => {
+  assert.ok(BASE, 'INNKEEP_TEST_BASE_URL must be set (script/test sets it)');
+  profile = mkdtempSync(join(tmpdir(), 'innkeep-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    timeout: 60_000,
+  });
+});
+
+after(async () => {
+  if (context) await context.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+test('home page: 200, title, security headers', async () => {
+  const page = await context.newPage();
+  try {
+    const resp = await page.goto(`${BASE}/`, { waitUntil: 'load' });
+    assert.ok(resp, 'no response for /');
+    assert.equal(resp.status(), 200);
+    const title = await page.title();
+    assert.match(title, /innkeep/i, `title is ${JSON.stringify(title)}`);
+    const headers = await resp.allHeaders();
+    assert.ok(headers['content-security-policy'], 'no Content-Security-Policy header');
+    assert.equal((headers['x-content-type-options'] || '').toLowerCase(), 'nosniff');
+    assert.match(headers['content-type'] || '', /^text\/html/);
+  } finally {
+    await page.close();
+  }
+});
+
+test('healthz says ok', async () => {
+  const page = await context.newPage();
+  try {
+    const resp = await page.goto(`${BASE}/healthz`);
+    assert.equal(resp.status(), 200);
+    const text = (await page.textContent('body')) || '';
+    assert.match(text, /\bok\b/i);
+  } finally {
+    await page.close();
+  }
+});
+
+test('unknown page: a 404 page', async () => {
+  const page = await context.newPage();
+  try {
+    const resp = await page.goto(`${BASE}/no-such-page`);
+    assert.equal(resp.status(), 404);
+    assert.match(resp.headers()['content-type'] || '', /^text\/html/);
+    const text = (await page.textContent('body')) || '';
+    assert.ok(text.trim().length > 0, 'the 404 page is empty');
+  } finally {
+    await page.close();
+  }
+});
