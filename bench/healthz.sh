@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# bench/healthz.sh: what does a trip through innkeep cost next to nginx alone?
+#
+# Starts its own stack (private PostgreSQL 15, an optimised innkeep built in
+# build-bench/ with CFLAGS=-O2, and two nginx instances in front of the same innkeep
+# socket: one with upstream keepalive KEEPALIVE, one without), then measures in ONE
+# run, with the same wrk settings, ROUNDS times alternating:
+#   static     nginx serving a static file with exactly the bytes of the /healthz body
+#   healthz    GET /healthz through nginx -> innkeep (keepalive KEEPALIVE)
+#   healthz-0  GET /healthz through nginx -> innkeep (no keepalive)
+# and prints every rate, the medians, and the ratios healthz/static.
+#
+#   bench/healthz.sh
+#   DURATION=10s CONNECTIONS=32 WRK_THREADS=2 ROUNDS=3 KEEPALIVE=2 THREADS=8 bench/healthz.sh
+#   BIN=path/to/innkeep bench/healthz.sh     (measure that binary; no build)
+#
+# See docs/benchmarks.md. Compare numbers only within one run.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+REPO=$PWD
+# shellcheck source=../script/lib/stack.sh
+source script/lib/stack.sh
+trap stack_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-32}
+WRK_THREADS=${WRK_THREADS:-2}
+ROUNDS=${ROUNDS:-3}
+KEEPALIVE=${KEEPALIVE:-2}
+THREADS=${THREADS:-8}
+
+if [ "$KEEPALIVE" -gt 0 ] && [ "$THREADS" -le "$KEEPALIVE" ]; then
+	echo "THREADS ($THREADS) must be well above worker_processes (1) x KEEPALIVE ($KEEPALIVE)" >&2
+	exit 2
+fi
+
+# shellcheck disable=SC2086
+stack_need_packages $STACK_PKGS_BUILD $STACK_PKGS_RUN $STACK_PKGS_BENCH
+if [ -n "${BIN:-}" ]; then
+	bin=$(realpath "$BIN")            # an innkeep binary of your own
+else
+	CFLAGS=-O2 stack_build build-bench >/dev/null
+	bin=$REPO/build-bench/innkeep
+fi
+
+stack_pg_start
+STACK_THREADS=$THREADS stack_innkeep_start "$bin"
+
+# The static twin of /healthz: the same body bytes, served by nginx from a copy of
+# static/ (shared by both nginx instances).
+body=$STACK_RUN_DIR/healthz.body
+static=$STACK_RUN_DIR/bench-static
+mkdir -p "$static"
+cp -r static/. "$static/"
+chmod -R a+rX "$static"
+
+export STACK_NGINX_ACCESS_LOG=off   # logging costs the same on both sides; leave it out
+stack_nginx_start "$KEEPALIVE" ka "$static"
+URL_KA=$STACK_BASE_URL
+curl -fsS -o "$body" "$URL_KA/healthz"
+cp "$body" "$static/healthz.txt"
+chmod a+r "$static/healthz.txt"
+size=$(stat -c %s "$body")
+stack_nginx_start 0 noka "$static"
+URL_NOKA=$STACK_BASE_URL
+
+# the copy the nginx workers serve may be a second copy (see stack_nginx_start)
+for u in "$URL_KA/static/healthz.txt" "$URL_NOKA/static/healthz.txt"; do
+	if ! curl -fsS "$u" | cmp -s - "$body"; then
+		# stack_nginx_start copied static/ into its prefix before healthz.txt existed
+		for p in "$STACK_RUN_DIR"/nginx-*/static; do
+			[ -d "$p" ] && cp "$body" "$p/healthz.txt" && chmod a+r "$p/healthz.txt"
+		done
+	fi
+	curl -fsS "$u" | cmp -s - "$body" || { echo "static twin not served at $u" >&2; exit 1; }
+done
+
+echo
+echo "innkeep: $bin, threads $THREADS; nginx: 1 worker"
+echo "body of /healthz: $size bytes; wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION; $ROUNDS rounds"
+echo "machine: $(nproc) CPUs, $(uname -r)"
+echo
+
+rate() {   # rate URL: requests per second, as wrk prints it
+	local out
+	out=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$1")
+	if echo "$out" | grep -q 'Non-2xx'; then
+		echo "$out" >&2
+		echo "non-2xx answers from $1" >&2
+		exit 1
+	fi
+	echo "$out" | awk '/^Requests\/sec:/ {print $2}'
+}
+
+declare -A RATES=()
+for r in $(seq 1 "$ROUNDS"); do
+	s=$(rate "$URL_KA/static/healthz.txt")
+	h=$(rate "$URL_KA/healthz")
+	z=$(rate "$URL_NOKA/healthz")
+	RATES[static]+="$s " RATES[healthz]+="$h " RATES[healthz0]+="$z "
+	printf 'round %d: static %10.0f req/s   healthz (keepalive %d) %10.0f req/s   healthz (keepalive 0) %10.0f req/s\n' \
+		"$r" "$s" "$KEEPALIVE" "$h" "$z"
+done
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+ms=$(echo "${RATES[static]}" | median)
+mh=$(echo "${RATES[healthz]}" | median)
+mz=$(echo "${RATES[healthz0]}" | median)
+echo
+printf 'median: static %.0f req/s, healthz keepalive %d %.0f req/s, healthz keepalive 0 %.0f req/s\n' \
+	"$ms" "$KEEPALIVE" "$mh" "$mz"
+awk -v s="$ms" -v h="$mh" -v z="$mz" -v k="$KEEPALIVE" 'BEGIN {
+	printf "ratio healthz/static: %.2f (keepalive %d), %.2f (keepalive 0); keepalive gain %+.0f %%\n",
+		h / s, k, z / s, (h / z - 1) * 100 }'
+
