@@ -17,7 +17,9 @@
 struct db {
 	char		*conninfo;
 	PGconn		*conn;
-	unsigned char	 prepared[STMT__MAX];
+	const struct db_stmt_def *stmts;
+	size_t		 nstmts;
+	unsigned char	*prepared;	/* [nstmts]: prepared on conn */
 	int		 in_tx;
 	char		 sqlstate[6];
 	char		 constraint[64];
@@ -32,14 +34,24 @@ db_reconnects(void)
 }
 
 struct db *
-db_new(const char *conninfo)
+db_new_with(const char *conninfo, const struct db_stmt_def *stmts,
+    size_t nstmts)
 {
 	struct db	*db;
 
 	if ((db = calloc(1, sizeof(*db))) == NULL ||
-	    (db->conninfo = strdup(conninfo)) == NULL)
+	    (db->conninfo = strdup(conninfo)) == NULL ||
+	    (db->prepared = calloc(nstmts, 1)) == NULL)
 		abort();
+	db->stmts = stmts;
+	db->nstmts = nstmts;
 	return db;
+}
+
+struct db *
+db_new(const char *conninfo)
+{
+	return db_new_with(conninfo, db_stmts, STMT__MAX);
 }
 
 static void
@@ -48,7 +60,7 @@ db_close(struct db *db)
 	if (db->conn != NULL)
 		PQfinish(db->conn);
 	db->conn = NULL;
-	memset(db->prepared, 0, sizeof(db->prepared));
+	memset(db->prepared, 0, db->nstmts);
 	db->in_tx = 0;
 }
 
@@ -58,8 +70,20 @@ db_free(struct db *db)
 	if (db == NULL)
 		return;
 	db_close(db);
+	free(db->prepared);
 	free(db->conninfo);
 	free(db);
+}
+
+/* Server notices go to our log, one escaped line each, not raw stderr. */
+static void
+db_notice(void *arg, const char *msg)
+{
+	char	 esc[512];
+
+	(void)arg;
+	log_escape(esc, sizeof(esc), msg);
+	log_msg(NULL, "database notice: %s", esc);
 }
 
 int
@@ -89,6 +113,7 @@ db_connect(struct db *db)
 		db_close(db);
 		return -1;
 	}
+	PQsetNoticeProcessor(db->conn, db_notice, NULL);
 	return 0;
 }
 
@@ -141,7 +166,7 @@ db_classify(struct db *db, const PGresult *res, const char *what)
 static enum db_status
 db_prepare(struct db *db, enum stmt id)
 {
-	const struct db_stmt_def	*d = &db_stmts[id];
+	const struct db_stmt_def	*d = &db->stmts[id];
 	PGresult			*res;
 	enum db_status			 st = DB_OK;
 
@@ -165,11 +190,11 @@ db_run(struct db *db, struct arena *a, enum stmt id,
 
 	if (!db->prepared[id] && (st = db_prepare(db, id)) != DB_OK)
 		return st;
-	res = PQexecPrepared(db->conn, db_stmts[id].name, nparams, params,
+	res = PQexecPrepared(db->conn, db->stmts[id].name, nparams, params,
 	    NULL, NULL, 0);
 	es = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (es != PGRES_TUPLES_OK && es != PGRES_COMMAND_OK) {
-		st = db_classify(db, res, db_stmts[id].name);
+		st = db_classify(db, res, db->stmts[id].name);
 		PQclear(res);
 		return st;
 	}
@@ -197,6 +222,8 @@ db_exec(struct db *db, struct arena *a, enum stmt id,
 
 	if (out != NULL)
 		*out = NULL;
+	if ((size_t)id >= db->nstmts)
+		abort();	/* a programming error */
 	if (db->conn == NULL && !db->in_tx) {
 		/* First use on this thread: connect lazily. */
 		if (db_connect(db) == -1)

@@ -40,8 +40,11 @@ extern const struct db_stmt_def db_stmts[STMT__MAX];
 
 struct db;
 
-/* A handle; it connects on first use. */
+/* A handle for the statements of db_stmts; it connects on first use. */
 struct db	*db_new(const char *conninfo);
+/* The same for another statement table (the database tests use one). */
+struct db	*db_new_with(const char *conninfo,
+		    const struct db_stmt_def *, size_t nstmts);
 void		 db_free(struct db *);
 /* Connects now; -1 when the database is unreachable (logged). */
 int		 db_connect(struct db *);

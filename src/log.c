@@ -15,12 +15,15 @@ void
 log_escape(char *dst, size_t n, const char *s)
 {
 	static const char	 hex[] = "0123456789abcdef";
-	size_t			 o = 0;
+	size_t			 o = 0, len = strlen(s);
 	unsigned char		 ch;
 
 	if (n == 0)
 		return;
-	for (; *s != '\0' && o + 5 < n; s++) {
+	/* libpq's messages end in a newline: the log line has its own. */
+	while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == ' '))
+		len--;
+	for (; len > 0 && o + 5 < n; s++, len--) {
 		ch = (unsigned char)*s;
 		if (ch < 0x20 || ch == 0x7f || ch == '\\' || ch == '"') {
 			dst[o++] = '\\';

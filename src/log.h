@@ -14,7 +14,10 @@ void	log_msg(const char *request_id, const char *fmt, ...)
 /* The access line: one per request. */
 void	log_request(const char *request_id, const char *method,
 	    const char *path, int status, size_t bytes, double seconds);
-/* Copies s into dst (size n) escaping what a terminal or parser fears. */
+/*
+ * Copies s into dst (size n) escaping control characters, backslash and
+ * double quote as \xNN; trailing newlines and spaces are dropped.
+ */
 void	log_escape(char *dst, size_t n, const char *s);
 
 #endif

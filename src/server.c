@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -230,6 +231,25 @@ out:
 	return NULL;
 }
 
+/* 1 when something accepts connections on the unix socket at path. */
+static int
+unix_socket_live(const char *path)
+{
+	struct sockaddr_un	 sun;
+	int			 fd, live;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return 0;
+	memcpy(sun.sun_path, path, strlen(path));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return 0;
+	live = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+	close(fd);
+	return live;
+}
+
 /*
  * The listening socket: handed over on fd 0 (spawn-fcgi, systemd with
  * StandardInput=socket) or fd 3 (systemd LISTEN_FDS), else our own.
@@ -258,9 +278,18 @@ open_listener(const struct conf *c, int *owned, const char **what)
 	}
 	if (strncmp(c->listen, "unix:", 5) == 0) {
 		snprintf(path, sizeof(path), "%s", c->listen + 5);
-		/* A stale socket from a crash would make bind fail. */
-		if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+		/*
+		 * A stale socket from a crash would make bind fail: remove
+		 * it, but never the socket of a server that still answers.
+		 */
+		if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode)) {
+			if (unix_socket_live(path)) {
+				log_msg(NULL, "could not listen on %s: another "
+				    "server is listening there", c->listen);
+				return -1;
+			}
 			unlink(path);
+		}
 	} else
 		snprintf(path, sizeof(path), "%s", c->listen);
 	/* The socket's mode comes from the umask: the caller decides. */
