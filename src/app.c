@@ -122,45 +122,94 @@ request_id(struct arena *a, const char *given)
 	return id;
 }
 
-static const char *
-env_or(char **envp, const char *name, const char *dflt)
-{
-	size_t	 n = strlen(name);
+/* The FastCGI parameters the pipeline reads, found in one pass. */
+enum param {
+	P_REQUEST_METHOD,
+	P_REQUEST_URI,
+	P_DOCUMENT_URI,
+	P_QUERY_STRING,
+	P_CONTENT_TYPE,
+	P_CONTENT_LENGTH,
+	P_HTTP_ACCEPT,
+	P_HTTP_AUTHORIZATION,
+	P_HTTP_COOKIE,
+	P_REMOTE_ADDR,
+	P_REQUEST_ID,
+	P__MAX
+};
 
-	for (; envp != NULL && *envp != NULL; envp++)
-		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
-			return *envp + n + 1;
-	return dflt;
+static const struct {
+	const char	*name;
+	size_t		 len;
+} params[P__MAX] = {
+#define P(n) { #n, sizeof(#n) - 1 }
+	[P_REQUEST_METHOD] = P(REQUEST_METHOD),
+	[P_REQUEST_URI] = P(REQUEST_URI),
+	[P_DOCUMENT_URI] = P(DOCUMENT_URI),
+	[P_QUERY_STRING] = P(QUERY_STRING),
+	[P_CONTENT_TYPE] = P(CONTENT_TYPE),
+	[P_CONTENT_LENGTH] = P(CONTENT_LENGTH),
+	[P_HTTP_ACCEPT] = P(HTTP_ACCEPT),
+	[P_HTTP_AUTHORIZATION] = P(HTTP_AUTHORIZATION),
+	[P_HTTP_COOKIE] = P(HTTP_COOKIE),
+	[P_REMOTE_ADDR] = P(REMOTE_ADDR),
+	[P_REQUEST_ID] = P(REQUEST_ID),
+#undef P
+};
+
+/* nginx sends some thirty parameters: look at each once, not per name. */
+static void
+env_scan(char **envp, const char *v[P__MAX])
+{
+	const char	*e, *eq;
+	size_t		 n, i;
+
+	memset(v, 0, P__MAX * sizeof(*v));
+	for (; envp != NULL && *envp != NULL; envp++) {
+		e = *envp;
+		if ((eq = strchr(e, '=')) == NULL)
+			continue;
+		n = (size_t)(eq - e);
+		for (i = 0; i < P__MAX; i++)
+			if (params[i].len == n && e[0] == params[i].name[0] &&
+			    memcmp(e, params[i].name, n) == 0) {
+				v[i] = eq + 1;
+				break;
+			}
+	}
 }
+
+#define OR(s, d) ((s) != NULL ? (s) : (d))
 
 enum req_err
 app_req_from_env(struct req *r, struct arena *a, char **envp,
     const char **why)
 {
-	const char	*uri, *q;
+	const char	*v[P__MAX], *uri, *q;
 	char		*path;
 	long		 n;
 	size_t		 plen;
 
 	memset(r, 0, sizeof(*r));
+	env_scan(envp, v);
 	r->arena = a;
 	r->envp = envp;
-	r->method_name = env_or(envp, "REQUEST_METHOD", "GET");
+	r->method_name = OR(v[P_REQUEST_METHOD], "GET");
 	r->method = req_method_parse(r->method_name);
-	r->content_type = env_or(envp, "CONTENT_TYPE", "");
-	r->accept = env_or(envp, "HTTP_ACCEPT", "");
-	r->auth = env_or(envp, "HTTP_AUTHORIZATION", "");
-	r->remote_addr = env_or(envp, "REMOTE_ADDR", "");
-	r->request_id = request_id(a, env_or(envp, "REQUEST_ID", NULL));
+	r->content_type = OR(v[P_CONTENT_TYPE], "");
+	r->content_length = v[P_CONTENT_LENGTH];
+	r->accept = OR(v[P_HTTP_ACCEPT], "");
+	r->auth = OR(v[P_HTTP_AUTHORIZATION], "");
+	r->cookie_header = OR(v[P_HTTP_COOKIE], "");
+	r->remote_addr = OR(v[P_REMOTE_ADDR], "");
+	r->request_id = request_id(a, v[P_REQUEST_ID]);
 	r->want_json = req_accept_json(r->accept);
 	r->body = "";
 	/* The raw URI, decoded here, so nginx and direct clients agree. */
-	uri = env_or(envp, "REQUEST_URI", NULL);
-	if (uri == NULL)
-		uri = env_or(envp, "DOCUMENT_URI", "/");
+	uri = OR(v[P_REQUEST_URI], OR(v[P_DOCUMENT_URI], "/"));
 	q = strchr(uri, '?');
 	plen = q ? (size_t)(q - uri) : strlen(uri);
-	r->query = q ? q + 1 : env_or(envp, "QUERY_STRING", "");
+	r->query = q ? q + 1 : OR(v[P_QUERY_STRING], "");
 	path = arena_alloc(a, plen + 1);
 	r->path = path;
 	if (plen == 0 || uri[0] != '/') {
@@ -342,9 +391,8 @@ app_handle(const struct app *app, struct db *db, struct req *r,
 		status = ctx_error(&c, status_of(e), NULL, why);
 		goto out;
 	}
-	e = req_parse_cookies(r->arena, env_or(r->envp, "HTTP_COOKIE", ""),
-	    strlen(env_or(r->envp, "HTTP_COOKIE", "")), &lim, &r->cookies,
-	    &why);
+	e = req_parse_cookies(r->arena, r->cookie_header,
+	    strlen(r->cookie_header), &lim, &r->cookies, &why);
 	if (e != REQ_OK) {
 		status = ctx_error(&c, status_of(e), NULL, why);
 		goto out;

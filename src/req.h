@@ -132,6 +132,8 @@ struct req {
 	const char		*request_id;
 	const char		*remote_addr;
 	const char		*auth;		/* Authorization header or "" */
+	const char		*cookie_header;	/* "" when none */
+	const char		*content_length; /* NULL when none */
 	int			 want_json;	/* negotiated: 1 JSON, 0 HTML */
 	struct req_fields	 query_fields;
 	struct req_fields	 body_fields;

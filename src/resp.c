@@ -215,12 +215,20 @@ resp_format_head(const struct resp *r, struct buf *b)
 {
 	size_t	 i;
 
+	/* Plain appends: this runs for every response. */
 	buf_printf(b, "Status: %d %s\r\n", r->status, resp_reason(r->status));
-	if (r->content_type != NULL)
-		buf_printf(b, "Content-Type: %s\r\n", r->content_type);
+	if (r->content_type != NULL) {
+		buf_puts(b, "Content-Type: ");
+		buf_puts(b, r->content_type);
+		buf_puts(b, "\r\n");
+	}
 	if (r->status != 204 && r->status != 304)
 		buf_printf(b, "Content-Length: %zu\r\n", r->body.len);
-	for (i = 0; i < r->nh; i++)
-		buf_printf(b, "%s: %s\r\n", r->h[i].name, r->h[i].value);
+	for (i = 0; i < r->nh; i++) {
+		buf_puts(b, r->h[i].name);
+		buf_puts(b, ": ");
+		buf_puts(b, r->h[i].value);
+		buf_puts(b, "\r\n");
+	}
 	buf_puts(b, "\r\n");
 }

@@ -95,7 +95,7 @@ put_all(FCGX_Stream *out, const char *p, size_t n)
 static enum req_err
 read_body(struct req *r, FCGX_Request *fr, size_t max)
 {
-	const char	*cl = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
+	const char	*cl = r->content_length;
 	unsigned long long n = 0;
 	char		*end, *body;
 	size_t		 got = 0;
