@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,6 +44,15 @@
 #define ARENA_BLOCK	(64 * 1024)
 #define DRAIN_CHUNK	8192
 #define STOP_GRACE_S	30
+/*
+ * How long a kept-alive FastCGI connection may sit idle holding a thread.
+ * Each idle connection that nginx keeps (keepalive, fastcgi_keep_conn)
+ * pins one libfcgi thread; if nginx keeps more than there are threads,
+ * new requests would wait for nginx's keepalive_timeout.  Closing idle
+ * connections after this bounds that wait whatever the settings; nginx
+ * notices the close on the idle connection and drops it from its cache.
+ */
+#define KEEP_IDLE_S	2
 
 struct worker {
 	pthread_t	 tid;
@@ -175,6 +185,15 @@ serve_one(struct worker *w, struct db *db, struct arena *a, FCGX_Request *fr)
 	arena_reset(a);
 }
 
+/* The next request on a kept connection must come within KEEP_IDLE_S. */
+static void
+keep_idle_limit(int fd)
+{
+	struct timeval	 tv = { KEEP_IDLE_S, 0 };
+
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
 static void
 set_idle(struct worker *w, int idle)
 {
@@ -220,6 +239,8 @@ worker_main(void *arg)
 			continue;
 		}
 		set_idle(w, 0);
+		if (fr.keepConnection)
+			keep_idle_limit(fr.ipcFd);
 		serve_one(w, db, a, &fr);
 		FCGX_Finish_r(&fr);
 	}

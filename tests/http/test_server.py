@@ -263,6 +263,20 @@ class TestKeepaliveStarvation(KeepaliveCase):
         self.waves(None)
         self.sequential(None)
 
+    def test_more_kept_connections_than_threads(self):
+        # A misconfiguration: nginx may keep 6 idle connections, innkeep
+        # has 2 threads.  innkeep closes a kept connection after 2 s idle,
+        # so new requests wait a few seconds at most, not nginx's 65 s.
+        srv = InnkeepProcess(nthreads=2)
+        self.addCleanup(srv.stop)
+        srv.wait_ready()
+        ng = NginxProcess(srv.sock, keepalive=6)
+        self.addCleanup(ng.stop)
+        ng.wait_ready()
+        self.waves(ng.url, waves=2, width=12)
+        self.sequential(ng.url, n=5)
+        self.assertIsNone(srv.proc.poll(), srv.log_tail())
+
 
 if __name__ == "__main__":
     unittest.main()
