@@ -317,6 +317,18 @@ route_visible(const struct app *app, size_t i)
 	return !route_is_test(i) || app->conf->test_routes;
 }
 
+/* Routes the request; test routes exist only with test_routes on. */
+static enum route_res
+find(const struct app *app, struct req *r, struct route_match *m)
+{
+	enum route_res	 rr;
+
+	rr = route_find(routes, PAGE__MAX, r->arena, r->method, r->path, m);
+	if (rr == ROUTE_FOUND && !route_visible(app, m->index))
+		rr = ROUTE_NOT_FOUND;
+	return rr;
+}
+
 size_t
 app_handle(const struct app *app, struct db *db, struct req *r,
     enum req_err body_err, struct resp *rs)
@@ -338,29 +350,32 @@ app_handle(const struct app *app, struct db *db, struct req *r,
 	c.arena = r->arena;
 	req_limits_default(&lim, app->conf->max_body_bytes);
 
-	rr = route_find(routes, PAGE__MAX, r->arena, r->method, r->path, &m);
-	if (rr == ROUTE_FOUND && !route_visible(app, m.index))
-		rr = ROUTE_NOT_FOUND;
+	rr = find(app, r, &m);
 	if (rr == ROUTE_NOT_FOUND) {
 		status = ctx_error(&c, 404, NULL, "no such page");
 		goto out;
 	}
-	/* A POSTed form may say it is a PATCH or DELETE: read it first. */
+	/*
+	 * A POSTed form may say it is a PATCH or DELETE: read it first.  A
+	 * body that cannot be read only matters where the route exists; on
+	 * a path without the method, the 405 says more.
+	 */
 	if (r->method == METHOD_POST || (rr == ROUTE_FOUND &&
 	    r->method != METHOD_GET && r->method != METHOD_HEAD)) {
-		if (body_err != REQ_OK) {
+		if (body_err != REQ_OK)
 			status = ctx_error(&c, status_of(body_err), NULL,
 			    "request body too large");
+		else
+			status = parse_body(&c, &lim);
+		if (status == 0 && r->method == METHOD_POST &&
+		    (status = method_override(&c)) == 0 &&
+		    r->method != METHOD_POST)
+			rr = find(app, r, &m);
+		if (status != 0 && rr == ROUTE_FOUND)
 			goto out;
-		}
-		if ((status = parse_body(&c, &lim)) != 0)
+		if (rr == ROUTE_NOT_FOUND) {
+			status = ctx_error(&c, 404, NULL, "no such page");
 			goto out;
-		if (r->method == METHOD_POST) {
-			if ((status = method_override(&c)) != 0)
-				goto out;
-			if (r->method != METHOD_POST)
-				rr = route_find(routes, PAGE__MAX, r->arena,
-				    r->method, r->path, &m);
 		}
 	}
 	if (rr == ROUTE_BAD_METHOD) {

@@ -209,6 +209,16 @@ START_TEST(test_pipeline_override_to_405)
 	    "application/x-www-form-urlencoded", "_method=DELETE");
 	ck_assert_int_eq(r->status, 405);
 	ck_assert_str_eq(resp_header_get(r, "Allow"), "GET, HEAD");
+	/* Where the method does not exist, a bad body is still a 405. */
+	r = run("POST", "/healthz", "application/json", "text/plain", "x");
+	ck_assert_int_eq(r->status, 405);
+	r = run("POST", "/healthz", "application/json", "application/json",
+	    "{bad");
+	ck_assert_int_eq(r->status, 405);
+	/* ...but a route that exists reads it and refuses it. */
+	r = run("PATCH", "/_test/echo", "application/json",
+	    "application/json", "{bad");
+	ck_assert_int_eq(r->status, 400);
 }
 END_TEST
 
