@@ -289,9 +289,9 @@ stack_innkeep_stop() {
 stack_sanitizer_report() {
 	local log=$1
 	[ -e "$log" ] || return 0
-	if grep -En 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|UndefinedBehaviorSanitizer|SUMMARY: (Address|Undefined|Leak)' "$log" >/dev/null; then
+	if grep -En 'ERROR: (AddressSanitizer|LeakSanitizer)|WARNING: ThreadSanitizer|runtime error:|UndefinedBehaviorSanitizer|SUMMARY: (Address|Undefined|Leak|Thread)' "$log" >/dev/null; then
 		echo "---- sanitizer report in $log ----" >&2
-		grep -En -A40 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|UndefinedBehaviorSanitizer' "$log" | head -n 300 >&2
+		grep -En -A40 'ERROR: (AddressSanitizer|LeakSanitizer)|WARNING: ThreadSanitizer|runtime error:|UndefinedBehaviorSanitizer' "$log" | head -n 300 >&2
 		return 1
 	fi
 	return 0
