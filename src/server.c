@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -44,6 +45,7 @@
 #define ARENA_BLOCK	(64 * 1024)
 #define DRAIN_CHUNK	8192
 #define STOP_GRACE_S	30
+#define LISTEN_BACKLOG	1024
 /*
  * How long a kept-alive FastCGI connection may sit idle holding a thread.
  * Each idle connection that nginx keeps (keepalive, fastcgi_keep_conn)
@@ -271,16 +273,108 @@ unix_socket_live(const char *path)
 	return live;
 }
 
+/* Binds and listens on a unix socket path; -1 (logged) on failure. */
+static int
+listen_unix(const char *path)
+{
+	struct sockaddr_un	 sun;
+	struct stat		 st;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		log_msg(NULL, "could not listen on %s: path too long", path);
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path));
+	/*
+	 * A stale socket from a crash would make bind fail: remove it, but
+	 * never the socket of a server that still answers.
+	 */
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode)) {
+		if (unix_socket_live(path)) {
+			log_msg(NULL, "could not listen on %s: another server "
+			    "is listening there", path);
+			return -1;
+		}
+		unlink(path);
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+	    listen(fd, LISTEN_BACKLOG) == -1) {
+		log_msg(NULL, "could not listen on %s: %s", path,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* HOST:PORT, with [v6] hosts; -1 (logged) on failure. */
+static int
+listen_tcp(const char *spec)
+{
+	struct addrinfo	 hints, *res, *ai;
+	char		 host[256];
+	const char	*colon = strrchr(spec, ':'), *h = host;
+	size_t		 hlen = (size_t)(colon - spec);
+	int		 fd = -1, one = 1, rc, err = 0;
+
+	if (hlen >= sizeof(host)) {
+		log_msg(NULL, "could not listen on %s: host name too long",
+		    spec);
+		return -1;
+	}
+	memcpy(host, spec, hlen);
+	host[hlen] = '\0';
+	if (hlen >= 2 && host[0] == '[' && host[hlen - 1] == ']') {
+		host[hlen - 1] = '\0';
+		h = host + 1;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	if ((rc = getaddrinfo(h, colon + 1, &hints, &res)) != 0) {
+		log_msg(NULL, "could not listen on %s: %s", spec,
+		    gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+		    ai->ai_protocol);
+		if (fd == -1) {
+			err = errno;
+			continue;
+		}
+		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+		    sizeof(one));
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+		    listen(fd, LISTEN_BACKLOG) == 0)
+			break;
+		err = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd == -1)
+		log_msg(NULL, "could not listen on %s: %s", spec,
+		    strerror(err));
+	return fd;
+}
+
 /*
  * The listening socket: handed over on fd 0 (spawn-fcgi, systemd with
- * StandardInput=socket) or fd 3 (systemd LISTEN_FDS), else our own.
+ * StandardInput=socket) or fd 3 (systemd LISTEN_FDS), else our own.  Our
+ * own is opened here rather than by FCGX_OpenSocket, which exits the
+ * process with errno as its status when bind fails.
  */
 static int
 open_listener(const struct conf *c, int *owned, const char **what)
 {
 	const char	*pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
-	char		 path[256];
-	struct stat	 st;
 	socklen_t	 len;
 	int		 acc = 0, fd;
 
@@ -297,32 +391,14 @@ open_listener(const struct conf *c, int *owned, const char **what)
 		    acc)
 			return 3;
 	}
-	if (strncmp(c->listen, "unix:", 5) == 0) {
-		snprintf(path, sizeof(path), "%s", c->listen + 5);
-		/*
-		 * A stale socket from a crash would make bind fail: remove
-		 * it, but never the socket of a server that still answers.
-		 */
-		if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode)) {
-			if (unix_socket_live(path)) {
-				log_msg(NULL, "could not listen on %s: another "
-				    "server is listening there", c->listen);
-				return -1;
-			}
-			unlink(path);
-		}
-	} else
-		snprintf(path, sizeof(path), "%s", c->listen);
-	/* The socket's mode comes from the umask: the caller decides. */
-	fd = FCGX_OpenSocket(path, 1024);
-	if (fd < 0) {
-		log_msg(NULL, "could not listen on %s: %s", c->listen,
-		    strerror(errno));
-		return -1;
-	}
-	*owned = strncmp(c->listen, "unix:", 5) == 0;
 	*what = c->listen;
-	return fd;
+	if (strncmp(c->listen, "unix:", 5) == 0) {
+		/* The socket's mode comes from the umask: the caller decides. */
+		if ((fd = listen_unix(c->listen + 5)) != -1)
+			*owned = 1;
+		return fd;
+	}
+	return listen_tcp(c->listen);
 }
 
 int

@@ -202,5 +202,44 @@ class TestCommandLine(ConfigCase):
         self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
 
 
+class TestListenFailures(ConfigCase):
+    """serve that cannot listen: exit 1 (a runtime failure), one line
+    naming the address; never libfcgi's exit(errno)."""
+
+    def assertListenFails(self, listen, needle):
+        r = run_innkeep(["-c", "/dev/null", "serve"], timeout=30,
+                        **self.base_env(INNKEEP_LISTEN=listen))
+        lines = stderr_lines(r.stderr)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertIn("could not listen on", lines[0])
+        self.assertIn(needle, lines[0])
+
+    def test_port_in_use(self):
+        import socket
+        s = socket.socket()
+        self.addCleanup(s.close)
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        port = s.getsockname()[1]
+        self.assertListenFails(f"127.0.0.1:{port}", "in use")
+
+    def test_missing_directory(self):
+        self.assertListenFails("unix:/nonexistent-dir/innkeep.sock",
+                               "/nonexistent-dir/innkeep.sock")
+
+    def test_unknown_host(self):
+        self.assertListenFails("no-such-host.invalid:9000",
+                               "no-such-host.invalid")
+
+    def test_live_socket_is_not_taken_over(self):
+        # The main stack's innkeep answers on its socket: a second server
+        # must refuse, not unlink it and leave the first one unreachable.
+        sock = env("INNKEEP_TEST_FCGI_SOCKET")
+        self.assertListenFails("unix:" + sock, "another server")
+        r = get("/healthz")
+        self.assertEqual(r.status, 200)
+
+
 if __name__ == "__main__":
     unittest.main()
