@@ -79,3 +79,25 @@ test('unknown page: a 404 page', async () => {
     await page.close();
   }
 });
+
+test('the stylesheet loads under the page CSP, with no violation', async () => {
+  const page = await context.newPage();
+  const violations = [];
+  page.on('console', (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) violations.push(msg.text());
+  });
+  try {
+    const css = page.waitForResponse((r) => r.url().endsWith('/static/innkeep.css'));
+    await page.goto(`${BASE}/`, { waitUntil: 'load' });
+    assert.equal((await css).status(), 200);
+    // innkeep.css caps the body width: the rule really applies.
+    const maxWidth = await page.evaluate(() => getComputedStyle(document.body).maxWidth);
+    assert.notEqual(maxWidth, 'none', 'innkeep.css did not apply');
+    // The header link leads home.
+    await page.click('header a');
+    assert.equal(new URL(page.url()).pathname, '/');
+    assert.deepEqual(violations, []);
+  } finally {
+    await page.close();
+  }
+});
