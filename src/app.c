@@ -14,6 +14,7 @@
 #include "handlers.h"
 #include "log.h"
 #include "route.h"
+#include "tmpl.h"
 #include "view.h"
 
 enum page {
@@ -135,6 +136,7 @@ enum param {
 	P_HTTP_COOKIE,
 	P_REMOTE_ADDR,
 	P_REQUEST_ID,
+	P_HTTP_IF_NONE_MATCH,
 	P__MAX
 };
 
@@ -154,6 +156,7 @@ static const struct {
 	[P_HTTP_COOKIE] = P(HTTP_COOKIE),
 	[P_REMOTE_ADDR] = P(REMOTE_ADDR),
 	[P_REQUEST_ID] = P(REQUEST_ID),
+	[P_HTTP_IF_NONE_MATCH] = P(HTTP_IF_NONE_MATCH),
 #undef P
 };
 
@@ -198,6 +201,7 @@ app_req_from_env(struct req *r, struct arena *a, char **envp,
 	r->method = req_method_parse(r->method_name);
 	r->content_type = OR(v[P_CONTENT_TYPE], "");
 	r->content_length = v[P_CONTENT_LENGTH];
+	r->if_none_match = v[P_HTTP_IF_NONE_MATCH];
 	r->accept = OR(v[P_HTTP_ACCEPT], "");
 	r->auth = OR(v[P_HTTP_AUTHORIZATION], "");
 	r->cookie_header = OR(v[P_HTTP_COOKIE], "");
@@ -284,6 +288,80 @@ method_override(struct ctx *c)
 	return 0;
 }
 
+/* The values of the form just posted, but never a password. */
+static json_t *
+form_values(const struct req *r)
+{
+	json_t	*o = view_object();
+	size_t	 i;
+
+	for (i = 0; i < r->body_fields.n; i++) {
+		const struct req_field *f = &r->body_fields.v[i];
+
+		if (f->filename != NULL || f->value == NULL ||
+		    strstr(f->name, "password") != NULL ||
+		    strcmp(f->name, "csrf_token") == 0)
+			continue;
+		view_set_str(o, f->name, f->value);
+	}
+	return o;
+}
+
+/* The render context of docs/templates.md: view, page, site, request, me. */
+static json_t *
+page_context(struct ctx *c, int status)
+{
+	json_t		*root = view_object(), *page, *site, *req;
+	const char	*q = req_query(c->req, "q");
+
+	view_set(root, "view", c->view ? json_incref(c->view) :
+	    view_object());
+	page = view_object();
+	view_set_str(page, "title", c->title ? c->title :
+	    status >= 400 ? resp_reason(status) : PACKAGE_NAME);
+	view_set_int(page, "status", status);
+	view_set_str(page, "message", status >= 400 ? (c->err_message ?
+	    c->err_message : resp_reason(status)) : c->text);
+	view_set(page, "fields", c->err_fields ? json_incref(c->err_fields) :
+	    view_object());
+	view_set(page, "form", form_values(c->req));
+	view_set(root, "page", page);
+	site = view_object();
+	view_set_str(site, "name", PACKAGE_NAME);
+	view_set_str(site, "version", PACKAGE_VERSION);
+	view_set_str(site, "base_url", c->app->conf->base_url);
+	view_set(root, "site", site);
+	req = view_object();
+	view_set_str(req, "path", c->req->path);
+	view_set_str(req, "query", q ? q : "");
+	view_set_null(req, "csrf_token");
+	view_set(root, "request", req);
+	view_set_null(root, "me");
+	return root;
+}
+
+/* Renders a page template; 0 when there is none to render. */
+static int
+render_page(struct ctx *c, int status)
+{
+	const struct tmpl	*t;
+	const char		*name;
+	struct resp		*rs = c->resp;
+
+	/* A form re-rendered with its errors names its own template. */
+	name = status >= 400 && (c->tmpl == NULL || c->view == NULL) ?
+	    "error" : c->tmpl;
+	if (name == NULL || (t = tmpl_find(c->app->tmpls, name)) == NULL)
+		return 0;
+	rs->status = status;
+	rs->content_type = "text/html; charset=utf-8";
+	rs->negotiated = 1;
+	rs->html = 1;
+	rs->body.len = 0;
+	tmpl_render(t, page_context(c, status), &rs->body);
+	return 1;
+}
+
 static void
 render(struct ctx *c, int status)
 {
@@ -297,6 +375,8 @@ render(struct ctx *c, int status)
 		rs->status = status;
 		return;
 	}
+	if (!json && render_page(c, status))
+		return;
 	if (status >= 400) {
 		resp_error(rs, json, status, c->err_code, c->err_message,
 		    c->err_fields);
@@ -349,6 +429,9 @@ app_handle(const struct app *app, struct db *db, struct req *r,
 	c.db = db;
 	c.arena = r->arena;
 	req_limits_default(&lim, app->conf->max_body_bytes);
+	/* Never fails: unreadable cookies are skipped. */
+	(void)req_parse_cookies(r->arena, r->cookie_header,
+	    strlen(r->cookie_header), &lim, &r->cookies, &why);
 
 	rr = find(app, r, &m);
 	if (rr == ROUTE_NOT_FOUND) {
@@ -406,14 +489,26 @@ app_handle(const struct app *app, struct db *db, struct req *r,
 		status = ctx_error(&c, status_of(e), NULL, why);
 		goto out;
 	}
-	e = req_parse_cookies(r->arena, r->cookie_header,
-	    strlen(r->cookie_header), &lim, &r->cookies, &why);
-	if (e != REQ_OK) {
-		status = ctx_error(&c, status_of(e), NULL, why);
-		goto out;
-	}
 	status = handlers[route](&c);
 out:
 	render(&c, status);
 	return route;
+}
+
+void
+app_finish(const struct req *r, struct resp *rs)
+{
+	int	 private;
+
+	/* A session or a token makes the page someone's own. */
+	private = *r->auth != '\0' || req_cookie(r, "session") != NULL ||
+	    req_cookie(r, "__Host-session") != NULL;
+	if (r->method == METHOD_GET || r->method == METHOD_HEAD)
+		resp_etag(rs, r->if_none_match);
+	if (rs->status < 400)
+		resp_header(rs, "Cache-Control", private ? "private, no-cache" :
+		    "no-cache");
+	if (rs->negotiated)
+		resp_header(rs, "Vary", rs->html ? "Accept, Cookie" : "Accept");
+	resp_finish(rs, r->request_id);
 }

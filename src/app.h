@@ -16,10 +16,12 @@
 
 struct conf;
 struct db;
+struct tmpl_set;
 
 /* Read-only after start-up, shared by all threads. */
 struct app {
 	const struct conf	*conf;
+	const struct tmpl_set	*tmpls;		/* NULL: minimal pages */
 	char			*migrations;	/* {v1,v2} literal for readyz */
 	size_t			 nmigrations;
 	atomic_int		 stopping;	/* set on SIGTERM (readyz) */
@@ -34,6 +36,7 @@ struct ctx {
 	struct arena		*arena;
 	/* Success: the view to render and the page title (HTML). */
 	json_t			*view;
+	const char		*tmpl;		/* the page's template */
 	const char		*title;
 	const char		*text;		/* a line under the title */
 	/* Failure: the error to render (code NULL: from the status). */
@@ -56,6 +59,12 @@ size_t	 app_handle(const struct app *, struct db *, struct req *,
 
 size_t		  app_nroutes(void);
 const char *const *app_route_names(void);
+
+/*
+ * The last word on a response: ETag and 304 for GET and HEAD,
+ * Cache-Control by session, Vary, and the headers of resp_finish().
+ */
+void	 app_finish(const struct req *, struct resp *);
 
 /* Fills req from FastCGI parameters (NULL-terminated "K=V" strings). */
 enum req_err	 app_req_from_env(struct req *, struct arena *, char **envp,

@@ -64,6 +64,7 @@ h_metrics(struct ctx *c)
 {
 	resp_text(c->resp, 200, "");
 	c->resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
+	c->resp->no_etag = 1;
 	metrics_format(&c->resp->body);
 	return 200;
 }

@@ -14,6 +14,9 @@
 #include "conf.h"
 #include "migrate.h"
 #include "server.h"
+#include "tmpl.h"
+
+#include <libxml/parser.h>
 
 static void
 usage(void)
@@ -39,6 +42,7 @@ int
 main(int argc, char *argv[])
 {
 	struct conf	 c;
+	struct tmpl_set	*t;
 	const char	*file = NULL, *cmd;
 	char		 err[1024];
 	int		 ch, rc;
@@ -85,6 +89,15 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	if (strcmp(cmd, "check-config") == 0) {
+		/* The templates too: a broken one would stop serve. */
+		xmlInitParser();
+		if ((t = tmpl_load(c.templates_dir, err, sizeof(err))) ==
+		    NULL) {
+			fprintf(stderr, "innkeep: %s\n", err);
+			conf_free(&c);
+			return 1;
+		}
+		tmpl_free(t);
 		printf("innkeep: configuration ok\n");
 		conf_print(&c, stdout);
 		rc = 0;

@@ -134,6 +134,7 @@ struct req {
 	const char		*auth;		/* Authorization header or "" */
 	const char		*cookie_header;	/* "" when none */
 	const char		*content_length; /* NULL when none */
+	const char		*if_none_match;	/* NULL when none */
 	int			 want_json;	/* negotiated: 1 JSON, 0 HTML */
 	struct req_fields	 query_fields;
 	struct req_fields	 body_fields;

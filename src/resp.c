@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +189,63 @@ resp_error(struct resp *r, int want_json, int status, const char *code,
 	json_decref(root);
 }
 
+/* FNV-1a, 64 bits: a cache validator, not a secret. */
+static uint64_t
+fnv1a(uint64_t h, const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* 1 when the If-None-Match list names tag (weak comparison, RFC 9110). */
+static int
+etag_listed(const char *list, const char *tag)
+{
+	const char	*p = list, *q;
+	size_t		 tn = strlen(tag);
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '*')
+			return 1;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		if (*p != '"')
+			return 0;
+		if ((q = strchr(p + 1, '"')) == NULL)
+			return 0;
+		if ((size_t)(q + 1 - p) == tn && memcmp(p, tag, tn) == 0)
+			return 1;
+		p = q + 1;
+	}
+	return 0;
+}
+
+void
+resp_etag(struct resp *r, const char *if_none_match)
+{
+	char		 tag[24];
+	uint64_t	 h = 0xcbf29ce484222325ULL;
+
+	if (r->status != 200 || r->no_etag)
+		return;
+	if (r->content_type != NULL)
+		h = fnv1a(h, r->content_type, strlen(r->content_type));
+	h = fnv1a(h, r->body.data, r->body.len);
+	snprintf(tag, sizeof(tag), "\"%016llx\"", (unsigned long long)h);
+	resp_header(r, "ETag", tag);
+	if (if_none_match != NULL && etag_listed(if_none_match, tag)) {
+		r->status = 304;
+		r->body.len = 0;
+	}
+}
+
 void
 resp_finish(struct resp *r, const char *request_id)
 {
@@ -206,8 +264,10 @@ resp_finish(struct resp *r, const char *request_id)
 		    "base-uri 'none'");
 		resp_header(r, "X-Frame-Options", "DENY");
 	}
+	/* Errors are never kept; pages set their own (app_finish). */
 	if (resp_header_get(r, "Cache-Control") == NULL)
-		resp_header(r, "Cache-Control", "no-store");
+		resp_header(r, "Cache-Control", r->status >= 400 ?
+		    "no-store" : "no-cache");
 }
 
 void

@@ -28,6 +28,7 @@ struct resp {
 	struct buf		 body;
 	int			 negotiated;	/* sends Vary: Accept */
 	int			 html;		/* gets the HTML CSP */
+	int			 no_etag;	/* changes every time (metrics) */
 };
 
 void		 resp_init(struct resp *, struct arena *);
@@ -55,6 +56,12 @@ void		 resp_error(struct resp *, int want_json, int status,
 void		 resp_html_page(struct resp *, int status, const char *title,
 		    const char *text);
 
+/*
+ * Conditional GET: gives a 200 answer an ETag (a hash of its type and
+ * body) and turns it into a 304 without body when if_none_match (the
+ * request header, or NULL) names it.
+ */
+void		 resp_etag(struct resp *, const char *if_none_match);
 /* Sets the headers every response carries; call once, before sending. */
 void		 resp_finish(struct resp *, const char *request_id);
 /* The CGI-style head ("Status: ...\r\n...\r\n\r\n") for FastCGI. */

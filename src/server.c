@@ -40,6 +40,7 @@
 #include "metrics.h"
 #include "migrate.h"
 #include "server.h"
+#include "tmpl.h"
 #include "view.h"
 
 #define ARENA_BLOCK	(64 * 1024)
@@ -172,7 +173,7 @@ serve_one(struct worker *w, struct db *db, struct arena *a, FCGX_Request *fr)
 	if (resp.status >= 500)
 		log_msg(req.request_id, "%s %s answered %d", req.method_name,
 		    req.path, resp.status);
-	resp_finish(&resp, req.request_id);
+	app_finish(&req, &resp);
 	buf_init(&head, a, 512);
 	resp_format_head(&resp, &head);
 	/* A client that went away costs this response and nothing else. */
@@ -417,6 +418,12 @@ server_run(const struct conf *c)
 
 	memset(&app, 0, sizeof(app));
 	app.conf = c;
+	xmlInitParser();
+	if ((app.tmpls = tmpl_load(c->templates_dir, err, sizeof(err))) ==
+	    NULL) {
+		log_msg(NULL, "%s", err);
+		return 1;
+	}
 	if (migrate_scan(c->sql_dir, &m, err, sizeof(err)) == -1) {
 		log_msg(NULL, "%s", err);
 		return 1;
@@ -430,7 +437,6 @@ server_run(const struct conf *c)
 		log_msg(NULL, "could not initialise libsodium");
 		return 1;
 	}
-	xmlInitParser();
 	view_init();
 	metrics_init(app_route_names(), app_nroutes());
 	srandom((unsigned)randombytes_random());
@@ -511,5 +517,6 @@ out:
 	if (owned)
 		unlink(c->listen + 5);
 	free(app.migrations);
+	tmpl_free((struct tmpl_set *)app.tmpls);
 	return rc;
 }

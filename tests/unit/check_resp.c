@@ -68,7 +68,7 @@ run(const char *method, const char *uri, const char *accept,
 		(void)app_handle(&app, NULL, r, r->body_len >
 		    conf.max_body_bytes ? REQ_TOO_LARGE : REQ_OK, rs);
 	}
-	resp_finish(rs, r->request_id);
+	app_finish(r, rs);
 	return rs;
 }
 
