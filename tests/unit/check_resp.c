@@ -248,6 +248,63 @@ START_TEST(test_test_routes_off)
 }
 END_TEST
 
+START_TEST(test_etag_and_304)
+{
+	struct resp	 r;
+	char		 tag[32], list[96];
+
+	resp_init(&r, a);
+	resp_text(&r, 200, "ok\n");
+	resp_etag(&r, NULL);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_uint_eq(strlen(resp_header_get(&r, "ETag")), 18);
+	snprintf(tag, sizeof(tag), "%s", resp_header_get(&r, "ETag"));
+	/* The same body: the same tag; a match is a 304 without body. */
+	resp_init(&r, a);
+	resp_text(&r, 200, "ok\n");
+	resp_etag(&r, tag);
+	ck_assert_int_eq(r.status, 304);
+	ck_assert_uint_eq(r.body.len, 0);
+	ck_assert_str_eq(resp_header_get(&r, "ETag"), tag);
+	/* Lists, weak tags and * match; another tag does not. */
+	snprintf(list, sizeof(list), "\"x\", W/%s", tag);
+	resp_init(&r, a);
+	resp_text(&r, 200, "ok\n");
+	resp_etag(&r, list);
+	ck_assert_int_eq(r.status, 304);
+	resp_init(&r, a);
+	resp_text(&r, 200, "ok\n");
+	resp_etag(&r, "*");
+	ck_assert_int_eq(r.status, 304);
+	resp_init(&r, a);
+	resp_text(&r, 200, "ok\n");
+	resp_etag(&r, "\"0000000000000000\", garbage");
+	ck_assert_int_eq(r.status, 200);
+	/* Another type, another tag; errors get none. */
+	resp_init(&r, a);
+	resp_text(&r, 200, "ok\n");
+	r.content_type = "application/json; charset=utf-8";
+	resp_etag(&r, tag);
+	ck_assert_int_eq(r.status, 200);
+	resp_init(&r, a);
+	resp_text(&r, 404, "no");
+	resp_etag(&r, "*");
+	ck_assert_int_eq(r.status, 404);
+	ck_assert_ptr_null(resp_header_get(&r, "ETag"));
+}
+END_TEST
+
+START_TEST(test_cache_control)
+{
+	struct resp	*r;
+
+	r = run("GET", "/healthz", NULL, NULL, NULL);
+	ck_assert_str_eq(resp_header_get(r, "Cache-Control"), "no-cache");
+	r = run("GET", "/nope", NULL, NULL, NULL);
+	ck_assert_str_eq(resp_header_get(r, "Cache-Control"), "no-store");
+}
+END_TEST
+
 static Suite *
 resp_suite(void)
 {
@@ -261,6 +318,8 @@ resp_suite(void)
 	tcase_add_test(core, test_head_format);
 	tcase_add_test(core, test_error_shapes);
 	tcase_add_test(core, test_accept);
+	tcase_add_test(core, test_etag_and_304);
+	tcase_add_test(pipe, test_cache_control);
 	tcase_add_test(pipe, test_pipeline_basics);
 	tcase_add_test(pipe, test_pipeline_input);
 	tcase_add_test(pipe, test_pipeline_override_to_405);
