@@ -90,8 +90,10 @@ test('the stylesheet loads under the page CSP, with no violation', async () => {
     const css = page.waitForResponse((r) => r.url().endsWith('/static/innkeep.css'));
     await page.goto(`${BASE}/`, { waitUntil: 'load' });
     assert.equal((await css).status(), 200);
-    // innkeep.css caps the body width: the rule really applies.
-    const maxWidth = await page.evaluate(() => getComputedStyle(document.body).maxWidth);
+    // innkeep.css caps the width of the content column (.wrap; the header,
+    // hero and footer backgrounds run full width): the rule really applies.
+    const maxWidth = await page.evaluate(
+      () => getComputedStyle(document.querySelector('main .wrap')).maxWidth);
     assert.notEqual(maxWidth, 'none', 'innkeep.css did not apply');
     // The header link leads home.
     await page.click('header a');
