@@ -95,7 +95,7 @@ struct cctx {
 	char		*loopvar[MAX_LOOPS];
 	int		 nloops;
 	int		 depth;		/* includes */
-	int		 raw;		/* inside <script> or <style> */
+	const char	*raw;		/* inside <script> or <style>: which */
 	struct fill	*fills;		/* the page's t:fill, when in a layout */
 	size_t		 nfills;
 	char		*err;
@@ -644,9 +644,14 @@ compile_element(struct cctx *c, xmlNodePtr node)
 	if (directives_read(c, node, &d) == -1)
 		return -1;
 	raw = strcasecmp(name, "script") == 0 || strcasecmp(name, "style") == 0;
-	if ((raw || c->raw) && d.any)
-		return cerr(c, node, "<%s> never takes values or directives",
-		    c->raw ? "script" : name);
+	if (c->raw != NULL && d.any)
+		return cerr(c, node, "nothing inside <%s> takes values or "
+		    "directives", c->raw);
+	/* A condition or a loop puts no value in a script: the rest would. */
+	if (raw && (d.d[D_TEXT] || d.d[D_INCLUDE] || d.d[D_SLOT] ||
+	    d.d[D_FILL] || d.d[D_OMIT] || d.nattrs > 0))
+		return cerr(c, node, "<%s> takes no values: only t:if, "
+		    "t:unless and t:each", name);
 	if (d.d[D_LAYOUT] != NULL && node->parent != NULL &&
 	    node->parent->type == XML_ELEMENT_NODE)
 		return cerr(c, node, "t:layout belongs on the root element");
@@ -728,9 +733,11 @@ compile_element(struct cctx *c, xmlNodePtr node)
 	} else if (d.d[D_SLOT] != NULL) {
 		rc = compile_slot(c, node, d.d[D_SLOT]);
 	} else {
-		c->raw += raw;
+		if (raw)
+			c->raw = name;
 		rc = compile_children(c, node);
-		c->raw -= raw;
+		if (raw)
+			c->raw = NULL;
 	}
 	if (rc == -1)
 		goto out;
