@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -450,6 +451,7 @@ has_directives(xmlNodePtr node)
 }
 
 static int	compile_node(struct cctx *, xmlNodePtr);
+static int	compile_page(struct cctx *, xmlDocPtr);
 
 static int
 compile_children(struct cctx *c, xmlNodePtr node)
@@ -471,6 +473,82 @@ name_ok(const char *s)
 	    "0123456789_-") == n;
 }
 
+/*
+ * libxml2 reports through a global handler; templates compile at start-up,
+ * on one thread, so a static keeps the first error of a parse, which says
+ * more than the last ("tag mismatch" rather than "premature end").
+ */
+static char	 xml_first_msg[256];
+static int	 xml_first_line;
+
+static void
+xml_first(void *ctx, xmlErrorPtr e)
+{
+	(void)ctx;
+	if (xml_first_msg[0] != '\0' || e == NULL || e->level < XML_ERR_ERROR)
+		return;
+	snprintf(xml_first_msg, sizeof(xml_first_msg), "%s",
+	    e->message ? e->message : "malformed XML");
+	xml_first_msg[strcspn(xml_first_msg, "\n")] = '\0';
+	xml_first_line = e->line;
+}
+
+/* Parses a file (xml NULL) or memory, reporting the first error. */
+static xmlDocPtr
+xml_parse(const char *name, const char *xml, size_t len, char *err,
+    size_t errsz)
+{
+	xmlDocPtr	 doc;
+
+	xml_first_msg[0] = '\0';
+	xml_first_line = 0;
+	xmlSetStructuredErrorFunc(NULL, xml_first);
+	if (xml == NULL)
+		doc = xmlReadFile(name, NULL, XML_PARSE_NONET);
+	else
+		doc = xmlReadMemory(xml, (int)len, name, NULL,
+		    XML_PARSE_NONET);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	if (doc == NULL || xmlDocGetRootElement(doc) == NULL) {
+		snprintf(err, errsz, "%s:%d: %s", name, xml_first_line,
+		    xml_first_msg[0] ? xml_first_msg : "malformed XML");
+		if (doc != NULL)
+			xmlFreeDoc(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+static struct tmpl *
+compile_doc(const char *name, const char *file, xmlDocPtr doc,
+    const char *dir, char *err, size_t errsz)
+{
+	struct cctx	 c;
+	struct tmpl	*t;
+	int		 i, rc;
+
+	t = xmalloc(sizeof(*t));
+	memset(t, 0, sizeof(*t));
+	t->name = xstrdup(name);
+	memset(&c, 0, sizeof(c));
+	c.t = t;
+	c.dir = dir;
+	c.file = file;
+	c.err = err;
+	c.errsz = errsz;
+	rc = compile_page(&c, doc);
+	for (i = 0; i < c.ndocs; i++)
+		xmlFreeDoc(c.docs[i]);
+	for (i = 0; i < c.nloops; i++)
+		free(c.loopvar[i]);
+	free(c.fills);
+	if (rc == -1 || c.failed) {
+		tmpl_destroy(t);
+		return NULL;
+	}
+	return t;
+}
+
 /* Reads dir/sub/name.html into a document; NULL (with an error) if not. */
 static xmlDocPtr
 load_doc(struct cctx *c, xmlNodePtr from, const char *sub, const char *name,
@@ -489,26 +567,13 @@ load_doc(struct cctx *c, xmlNodePtr from, const char *sub, const char *name,
 	}
 	snprintf(path, sizeof(path), "%s%s%s/%s.html", c->dir,
 	    *sub ? "/" : "", sub, name);
-	doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
-	    XML_PARSE_NOWARNING);
-	if (doc == NULL || xmlDocGetRootElement(doc) == NULL) {
-		const xmlError	*e = xmlGetLastError();
-		FILE		*f = fopen(path, "r");
-
-		if (f == NULL)
-			cerr(c, from, "no %s \"%s\" (%s)", *sub ? "partial" :
-			    "layout", name, path);
-		else {
-			fclose(f);
-			snprintf(c->err, c->errsz, "%s:%d: %s", path,
-			    e ? e->line : 0, e && e->message ?
-			    e->message : "malformed XML");
-			c->failed = 1;
-			/* libxml2's message ends in a newline. */
-			c->err[strcspn(c->err, "\n")] = '\0';
-		}
-		if (doc != NULL)
-			xmlFreeDoc(doc);
+	if (access(path, R_OK) == -1) {
+		cerr(c, from, "no %s \"%s\" (%s)", *sub ? "partial" : "layout",
+		    name, path);
+		return NULL;
+	}
+	if ((doc = xml_parse(path, NULL, 0, c->err, c->errsz)) == NULL) {
+		c->failed = 1;
 		return NULL;
 	}
 	if (c->ndocs == (int)(sizeof(c->docs) / sizeof(c->docs[0]))) {
@@ -902,69 +967,15 @@ tmpl_destroy(struct tmpl *t)
 	free(t);
 }
 
-/* libxml2 reports through a global handler: keep it quiet, read errors. */
-static void
-xml_quiet(void *ctx, const char *msg, ...)
-{
-	(void)ctx;
-	(void)msg;
-}
-
-static struct tmpl *
-compile_doc(const char *name, const char *file, xmlDocPtr doc,
-    const char *dir, char *err, size_t errsz)
-{
-	struct cctx	 c;
-	struct tmpl	*t;
-	int		 i, rc;
-
-	t = xmalloc(sizeof(*t));
-	memset(t, 0, sizeof(*t));
-	t->name = xstrdup(name);
-	memset(&c, 0, sizeof(c));
-	c.t = t;
-	c.dir = dir;
-	c.file = file;
-	c.err = err;
-	c.errsz = errsz;
-	rc = compile_page(&c, doc);
-	for (i = 0; i < c.ndocs; i++)
-		xmlFreeDoc(c.docs[i]);
-	for (i = 0; i < c.nloops; i++)
-		free(c.loopvar[i]);
-	free(c.fills);
-	if (rc == -1 || c.failed) {
-		tmpl_destroy(t);
-		return NULL;
-	}
-	return t;
-}
-
 static xmlDocPtr
 parse_mem(const char *name, const char *xml, size_t len, char *err,
     size_t errsz)
 {
-	xmlDocPtr	 doc;
-	const xmlError	*e;
-
 	if (len > MAX_FILE) {
 		snprintf(err, errsz, "%s:0: template too large", name);
 		return NULL;
 	}
-	xmlSetGenericErrorFunc(NULL, xml_quiet);
-	xmlResetLastError();
-	doc = xmlReadMemory(xml, (int)len, name, NULL, XML_PARSE_NONET |
-	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (doc == NULL || xmlDocGetRootElement(doc) == NULL) {
-		e = xmlGetLastError();
-		snprintf(err, errsz, "%s:%d: %s", name, e ? e->line : 0,
-		    e && e->message ? e->message : "malformed XML");
-		err[strcspn(err, "\n")] = '\0';
-		if (doc != NULL)
-			xmlFreeDoc(doc);
-		return NULL;
-	}
-	return doc;
+	return xml_parse(name, xml, len, err, errsz);
 }
 
 struct tmpl *

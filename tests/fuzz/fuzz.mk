@@ -1,4 +1,4 @@
-## libFuzzer harnesses for the request parsers and the router.
+## libFuzzer harnesses for the request parsers, the router and templates.
 ## Included from Makefile.am; paths are relative to the top of the tree.
 ##
 ##   make fuzz-build		build the harnesses with clang
@@ -15,13 +15,19 @@
 CLANG ?= clang
 
 FUZZ_HARNESSES = fuzz_query fuzz_cookies fuzz_urlencoded fuzz_multipart \
-	fuzz_json fuzz_route
+	fuzz_json fuzz_route fuzz_tmpl fuzz_escape
 FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -g -O1 -std=c17 \
 	-D_GNU_SOURCE -I$(top_srcdir)/src -I$(top_builddir) $(WARN_CFLAGS) \
 	$(JANSSON_CFLAGS)
 # route.c names methods through req.c; both are free of other modules.
 FUZZ_SRCS = $(top_srcdir)/src/req_parse.c $(top_srcdir)/src/req.c \
 	$(top_srcdir)/src/arena.c $(top_srcdir)/src/route.c
+# The template harnesses also need the engine and libxml2.
+FUZZ_TMPL_HARNESSES = fuzz_tmpl fuzz_escape
+FUZZ_TMPL_SRCS = $(FUZZ_SRCS) $(top_srcdir)/src/tmpl.c \
+	$(top_srcdir)/src/view.c $(top_srcdir)/src/html.c
+# Partials and layouts fuzz_tmpl's pages can include.
+FUZZ_TMPL_DIR = $(abs_top_srcdir)/tests/unit/tmpl
 FUZZ_OUT = $(top_builddir)/tests/fuzz
 
 # For the lead to add to EXTRA_DIST.
@@ -29,7 +35,8 @@ FUZZ_DIST = tests/fuzz/README.md tests/fuzz/fuzz.mk \
 	tests/fuzz/harness.h tests/fuzz/fuzz_query.c \
 	tests/fuzz/fuzz_cookies.c tests/fuzz/fuzz_urlencoded.c \
 	tests/fuzz/fuzz_multipart.c tests/fuzz/fuzz_json.c \
-	tests/fuzz/fuzz_route.c tests/fuzz/corpus
+	tests/fuzz/fuzz_route.c tests/fuzz/fuzz_tmpl.c \
+	tests/fuzz/fuzz_escape.c tests/fuzz/corpus
 
 # Runs each harness for $$secs seconds on $(FUZZ_OUT)/<harness>.$$dir,
 # seeded from the source corpus.  Crashes land in $(FUZZ_OUT) as
@@ -44,7 +51,8 @@ FUZZ_RUN = \
 		cp "$(top_srcdir)/tests/fuzz/corpus/$$h"/* "$$work"/ || \
 		    exit 1; \
 		echo "  FUZZ     $$h ($$secs s)"; \
-		if "$(FUZZ_OUT)/$$h" -max_total_time="$$secs" -max_len=65536 \
+		if INNKEEP_FUZZ_TMPL_DIR="$(FUZZ_TMPL_DIR)" \
+		    "$(FUZZ_OUT)/$$h" -max_total_time="$$secs" -max_len=65536 \
 		    -artifact_prefix="$(FUZZ_OUT)/$$h-" "$$work" \
 		    >"$$log" 2>&1; then \
 			tail -n 1 "$$log"; \
@@ -63,9 +71,17 @@ fuzz-build:
 	@$(MKDIR_P) $(FUZZ_OUT)
 	@for h in $(FUZZ_HARNESSES); do \
 		echo "  CLANG    tests/fuzz/$$h"; \
-		$(CLANG) $(FUZZ_FLAGS) -o $(FUZZ_OUT)/$$h \
-		    $(top_srcdir)/tests/fuzz/$$h.c $(FUZZ_SRCS) \
-		    $(JANSSON_LIBS) || exit 1; \
+		case " $(FUZZ_TMPL_HARNESSES) " in \
+		*" $$h "*) \
+			$(CLANG) $(FUZZ_FLAGS) $(XML_CFLAGS) \
+			    -o $(FUZZ_OUT)/$$h \
+			    $(top_srcdir)/tests/fuzz/$$h.c $(FUZZ_TMPL_SRCS) \
+			    $(XML_LIBS) $(JANSSON_LIBS) || exit 1;; \
+		*) \
+			$(CLANG) $(FUZZ_FLAGS) -o $(FUZZ_OUT)/$$h \
+			    $(top_srcdir)/tests/fuzz/$$h.c $(FUZZ_SRCS) \
+			    $(JANSSON_LIBS) || exit 1;; \
+		esac; \
 	done
 
 fuzz-smoke: fuzz-build
