@@ -26,6 +26,7 @@
 #include <libxml/tree.h>
 
 #include "arena.h"
+#include "html.h"
 #include "tmpl.h"
 
 #define TMPL_NS		"https://innkeep.org/ns/template"
@@ -152,23 +153,7 @@ cerr(struct cctx *c, xmlNodePtr node, const char *fmt, ...)
 void
 tmpl_escape_text(struct buf *b, const char *s, size_t n)
 {
-	size_t		 i, start = 0;
-	const char	*rep;
-
-	for (i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
-		buf_append(b, s + start, i - start);
-		buf_puts(b, rep);
-		start = i + 1;
-	}
-	buf_append(b, s + start, n - start);
+	html_escape(b, s, n);
 }
 
 void
