@@ -2,9 +2,9 @@
  * The floor of the FastCGI path for a page: a libfcgi program with
  * innkeep's thread pool shape that answers every request with the bytes of
  * one file (read once at start-up) as text/html, and does nothing else.
- * bench/home.sh runs it beside innkeep with the home page's bytes, so the
- * figures separate what innkeep costs from what nginx + libfcgi cost for a
- * body of the same size.
+ * bench/home.sh and bench/healthz.sh run it beside innkeep with the bytes
+ * of the home page or of /healthz, so the figures separate what innkeep
+ * costs from what nginx + libfcgi cost for a body of the same size.
  *
  *   fcgi_static SOCKET THREADS FILE
  */

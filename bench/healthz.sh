@@ -4,7 +4,7 @@
 # Starts its own stack (private PostgreSQL 15, an optimised innkeep built in
 # build-bench/ with CFLAGS=-O2, two nginx instances in front of the same innkeep
 # socket: one with upstream keepalive KEEPALIVE, one without, and a third in front
-# of bench/fcgi_hello.c, a libfcgi program that only answers the /healthz bytes),
+# of bench/fcgi_static.c, a libfcgi program that only answers the /healthz bytes),
 # then measures in ONE run, with the same wrk settings, ROUNDS times alternating:
 #   static     nginx serving a static file with exactly the bytes of the /healthz body
 #   hello      the same bytes from the bare libfcgi program (keepalive KEEPALIVE):
@@ -54,16 +54,6 @@ fi
 stack_pg_start
 STACK_THREADS=$THREADS stack_innkeep_start "$bin"
 
-# The bare libfcgi program, on its own socket, with the same number of threads.
-hello=$STACK_RUN_DIR/fcgi_hello
-# shellcheck disable=SC2046
-gcc -O2 -std=c17 -pthread -o "$hello" bench/fcgi_hello.c $(pkg-config --cflags --libs fcgi)
-hello_sock=$STACK_RUN_DIR/hello.sock
-(umask 0; exec "$hello" "$hello_sock" "$THREADS") &
-hello_pid=$!
-trap 'kill "$hello_pid" 2>/dev/null; stack_cleanup' EXIT
-stack_wait_for 10 test -S "$hello_sock" || { echo "fcgi_hello did not start" >&2; exit 1; }
-
 # The static twin of /healthz: the same body bytes, served by nginx from a copy of
 # static/ (shared by both nginx instances).
 body=$STACK_RUN_DIR/healthz.body
@@ -81,6 +71,17 @@ chmod a+r "$static/healthz.txt"
 size=$(stat -c %s "$body")
 stack_nginx_start 0 noka "$static"
 URL_NOKA=$STACK_BASE_URL
+
+# The bare libfcgi program answering the same bytes, on its own socket, with
+# the same number of threads.
+hello=$STACK_RUN_DIR/fcgi_static
+# shellcheck disable=SC2046
+gcc -O2 -std=c17 -pthread -o "$hello" bench/fcgi_static.c $(pkg-config --cflags --libs fcgi)
+hello_sock=$STACK_RUN_DIR/hello.sock
+(umask 0; exec "$hello" "$hello_sock" "$THREADS" "$body") &
+hello_pid=$!
+trap 'kill "$hello_pid" 2>/dev/null; stack_cleanup' EXIT
+stack_wait_for 10 test -S "$hello_sock" || { echo "fcgi_static did not start" >&2; exit 1; }
 innkeep_sock=$STACK_INNKEEP_SOCKET
 STACK_INNKEEP_SOCKET=$hello_sock stack_nginx_start "$KEEPALIVE" hello "$static"
 STACK_INNKEEP_SOCKET=$innkeep_sock
