@@ -7,35 +7,19 @@
 // (override with INNKEEP_TEST_CHROMIUM).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { BASE, launch } from './chromium.mjs';
 
-const BASE = (process.env.INNKEEP_TEST_BASE_URL || '').replace(/\/+$/, '');
-const CHROMIUM = process.env.INNKEEP_TEST_CHROMIUM || '/usr/bin/chromium';
-const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-
-let profile;
+let browser;
 let context;
 
 before(async () => {
   assert.ok(BASE, 'INNKEEP_TEST_BASE_URL must be set (script/test sets it)');
-  profile = mkdtempSync(join(tmpdir(), 'innkeep-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    timeout: 60_000,
-  });
+  browser = await launch();
+  context = browser.context;
 });
 
 after(async () => {
-  if (context) await context.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  if (browser) await browser.close();
 });
 
 test('home page: 200, title, security headers', async () => {

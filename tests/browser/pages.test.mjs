@@ -11,22 +11,16 @@
 // pages are checked exactly as they are served, CSP on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { BASE, launch } from './chromium.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
-const BASE = (process.env.INNKEEP_TEST_BASE_URL || '').replace(/\/+$/, '');
-const CHROMIUM = process.env.INNKEEP_TEST_CHROMIUM || '/usr/bin/chromium';
-const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 
 const PHONE = { width: 375, height: 812 };
 const SMALL_PHONE = { width: 320, height: 640 };
@@ -38,7 +32,7 @@ const PAGES = [
   { name: 'not-found', path: '/no-such-page', status: 404 },
 ];
 
-let profile;
+let browser;
 let context;
 let artifacts;
 
@@ -47,18 +41,12 @@ before(async () => {
   artifacts = process.env.INNKEEP_TEST_ARTIFACTS
     || mkdtempSync(join(tmpdir(), 'innkeep-screenshots-'));
   mkdirSync(artifacts, { recursive: true });
-  profile = mkdtempSync(join(tmpdir(), 'innkeep-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    timeout: 60_000,
-  });
+  browser = await launch();
+  context = browser.context;
 });
 
 after(async () => {
-  if (context) await context.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  if (browser) await browser.close();
 });
 
 // Opens path at viewport size; collects CSP complaints and failed requests.
