@@ -12,6 +12,7 @@
 #include "app.h"
 #include "conf.h"
 #include "handlers.h"
+#include "session.h"
 #include "log.h"
 #include "route.h"
 #include "tmpl.h"
@@ -22,6 +23,17 @@ enum page {
 	PAGE_HEALTHZ,
 	PAGE_READYZ,
 	PAGE_METRICS,
+	PAGE_SIGNUP_FORM,
+	PAGE_SIGNUP,
+	PAGE_LOGIN_FORM,
+	PAGE_LOGIN,
+	PAGE_LOGOUT,
+	PAGE_ME,
+	PAGE_ME_UPDATE,
+	PAGE_USER,
+	PAGE_TOKENS,
+	PAGE_TOKEN_CREATE,
+	PAGE_TOKEN_DELETE,
 	PAGE_ECHO_GET,
 	PAGE_ECHO_POST,
 	PAGE_ECHO_PUT,
@@ -30,53 +42,74 @@ enum page {
 	PAGE__MAX
 };
 
-static const struct route routes[PAGE__MAX] = {
-	[PAGE_HOME] = { METHOD_GET, "/" },
-	[PAGE_HEALTHZ] = { METHOD_GET, "/healthz" },
-	[PAGE_READYZ] = { METHOD_GET, "/readyz" },
-	[PAGE_METRICS] = { METHOD_GET, "/metrics" },
-	[PAGE_ECHO_GET] = { METHOD_GET, "/_test/echo" },
-	[PAGE_ECHO_POST] = { METHOD_POST, "/_test/echo" },
-	[PAGE_ECHO_PUT] = { METHOD_PUT, "/_test/echo" },
-	[PAGE_ECHO_PATCH] = { METHOD_PATCH, "/_test/echo" },
-	[PAGE_ECHO_DELETE] = { METHOD_DELETE, "/_test/echo" },
+/* Who may call a route, and how it is protected. */
+enum {
+	A_NONE = 0,		/* no session loaded: operations routes */
+	A_ANY = 1 << 0,		/* anyone; the session is loaded if sent */
+	A_USER = 1 << 1,	/* a logged-in user (401 / 303 to /login) */
+	A_FORM = 1 << 2,	/* login/sign-up: CSRF for forms, not JSON */
+	A_TEST = 1 << 3		/* only with test_routes = true */
 };
 
-static const handler_fn handlers[PAGE__MAX] = {
-	[PAGE_HOME] = h_home,
-	[PAGE_HEALTHZ] = h_healthz,
-	[PAGE_READYZ] = h_readyz,
-	[PAGE_METRICS] = h_metrics,
-	[PAGE_ECHO_GET] = h_echo,
-	[PAGE_ECHO_POST] = h_echo,
-	[PAGE_ECHO_PUT] = h_echo,
-	[PAGE_ECHO_PATCH] = h_echo,
-	[PAGE_ECHO_DELETE] = h_echo,
+static const struct {
+	struct route	 route;
+	handler_fn	 fn;
+	int		 access;
+} pages[PAGE__MAX] = {
+	[PAGE_HOME] = { { METHOD_GET, "/" }, h_home, A_ANY },
+	[PAGE_HEALTHZ] = { { METHOD_GET, "/healthz" }, h_healthz, A_NONE },
+	[PAGE_READYZ] = { { METHOD_GET, "/readyz" }, h_readyz, A_NONE },
+	[PAGE_METRICS] = { { METHOD_GET, "/metrics" }, h_metrics, A_NONE },
+	[PAGE_SIGNUP_FORM] = { { METHOD_GET, "/signup" }, h_signup_form,
+	    A_ANY },
+	[PAGE_SIGNUP] = { { METHOD_POST, "/signup" }, h_signup,
+	    A_ANY | A_FORM },
+	[PAGE_LOGIN_FORM] = { { METHOD_GET, "/login" }, h_login_form,
+	    A_ANY },
+	[PAGE_LOGIN] = { { METHOD_POST, "/login" }, h_login, A_ANY | A_FORM },
+	[PAGE_LOGOUT] = { { METHOD_POST, "/logout" }, h_logout, A_USER },
+	[PAGE_ME] = { { METHOD_GET, "/me" }, h_me, A_USER },
+	[PAGE_ME_UPDATE] = { { METHOD_PATCH, "/me" }, h_me_update, A_USER },
+	[PAGE_USER] = { { METHOD_GET, "/users/{username}" }, h_user, A_ANY },
+	[PAGE_TOKENS] = { { METHOD_GET, "/me/tokens" }, h_tokens, A_USER },
+	[PAGE_TOKEN_CREATE] = { { METHOD_POST, "/me/tokens" },
+	    h_token_create, A_USER },
+	[PAGE_TOKEN_DELETE] = { { METHOD_DELETE, "/me/tokens/{id}" },
+	    h_token_delete, A_USER },
+	[PAGE_ECHO_GET] = { { METHOD_GET, "/_test/echo" }, h_echo, A_TEST },
+	[PAGE_ECHO_POST] = { { METHOD_POST, "/_test/echo" }, h_echo, A_TEST },
+	[PAGE_ECHO_PUT] = { { METHOD_PUT, "/_test/echo" }, h_echo, A_TEST },
+	[PAGE_ECHO_PATCH] = { { METHOD_PATCH, "/_test/echo" }, h_echo,
+	    A_TEST },
+	[PAGE_ECHO_DELETE] = { { METHOD_DELETE, "/_test/echo" }, h_echo,
+	    A_TEST },
 };
 
-/* Routes that exist only with test_routes = true. */
+/* The router and the metrics want plain arrays: made once, at start. */
+static struct route	 routes[PAGE__MAX];
+static const char	*route_names[PAGE__MAX];
+
 static int
 route_is_test(size_t i)
 {
-	return i >= PAGE_ECHO_GET && i <= PAGE_ECHO_DELETE;
+	return (pages[i].access & A_TEST) != 0;
 }
-
-static const char *const route_names[PAGE__MAX] = {
-	[PAGE_HOME] = "/",
-	[PAGE_HEALTHZ] = "/healthz",
-	[PAGE_READYZ] = "/readyz",
-	[PAGE_METRICS] = "/metrics",
-	[PAGE_ECHO_GET] = "/_test/echo",
-	[PAGE_ECHO_POST] = "/_test/echo",
-	[PAGE_ECHO_PUT] = "/_test/echo",
-	[PAGE_ECHO_PATCH] = "/_test/echo",
-	[PAGE_ECHO_DELETE] = "/_test/echo",
-};
 
 size_t
 app_nroutes(void)
 {
 	return PAGE__MAX;
+}
+
+void
+app_init(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < PAGE__MAX; i++) {
+		routes[i] = pages[i].route;
+		route_names[i] = pages[i].route.pattern;
+	}
 }
 
 const char *const *
@@ -91,6 +124,88 @@ ctx_error(struct ctx *c, int status, const char *code, const char *message)
 	c->err_code = code;
 	c->err_message = message;
 	return status;
+}
+
+int
+ctx_redirect(struct ctx *c, const char *path)
+{
+	resp_header(c->resp, "Location", path);
+	return 303;
+}
+
+int
+ctx_invalid(struct ctx *c, json_t *fields)
+{
+	c->err_fields = fields;
+	return ctx_error(c, 422, NULL, "some fields need another look");
+}
+
+int
+ctx_db_error(struct ctx *c, enum db_status st)
+{
+	if (st == DB_UNAVAILABLE)
+		return ctx_error(c, 503, NULL, "database unavailable");
+	return ctx_error(c, 500, NULL, "internal error");
+}
+
+/* Percent-encodes a path for a query value (/login?next=...). */
+static char *
+url_encode(struct arena *a, const char *s)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	struct buf		 b;
+	unsigned char		 ch;
+
+	buf_init(&b, a, strlen(s) * 3 + 1);
+	for (; *s != '\0'; s++) {
+		ch = (unsigned char)*s;
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || strchr("-._~", ch) != NULL)
+			buf_putc(&b, (char)ch);
+		else {
+			buf_putc(&b, '%');
+			buf_putc(&b, hex[ch >> 4]);
+			buf_putc(&b, hex[ch & 15]);
+		}
+	}
+	return b.data;
+}
+
+/*
+ * Before the handler: who is asking (one statement, none without a cookie
+ * or token), whether the route lets them, and CSRF (contract §3).  0 to
+ * go on, else the status to answer.
+ */
+static int
+guard(struct ctx *c, size_t route)
+{
+	struct req	*r = c->req;
+	int		 access = pages[route].access, unsafe, json_body;
+	enum db_status	 st;
+
+	if (access == A_NONE || (access & A_TEST))
+		return 0;
+	st = session_load(c->db, c->arena, r, c->app->conf, &c->sess);
+	if (st != DB_OK)
+		return ctx_db_error(c, st);
+	if (c->sess.bad_bearer)
+		return ctx_error(c, 401, NULL, "invalid or revoked token");
+	if ((access & A_USER) && c->sess.user_id == 0) {
+		if (r->want_json)
+			return ctx_error(c, 401, NULL, "log in first");
+		return ctx_redirect(c, arena_printf(c->arena, "/login?next=%s",
+		    url_encode(c->arena, r->path)));
+	}
+	unsafe = r->method != METHOD_GET && r->method != METHOD_HEAD;
+	if (!unsafe || c->sess.bearer)
+		return 0;
+	json_body = r->json != NULL;
+	if ((access & A_FORM) ? !json_body : c->sess.id != 0) {
+		if (!session_csrf_ok(r, &c->sess))
+			return ctx_error(c, 403, "csrf_failed",
+			    "missing or wrong CSRF token");
+	}
+	return 0;
 }
 
 /* nginx passes its $request_id; anything else gets one of ours. */
@@ -334,9 +449,17 @@ page_context(struct ctx *c, int status)
 	req = view_object();
 	view_set_str(req, "path", c->req->path);
 	view_set_str(req, "query", q ? q : "");
-	view_set_null(req, "csrf_token");
+	view_set_str(req, "csrf_token", c->sess.csrf);
 	view_set(root, "request", req);
-	view_set_null(root, "me");
+	if (c->sess.user_id != 0) {
+		json_t	*me = view_object();
+
+		view_set_int(me, "id", c->sess.user_id);
+		view_set_str(me, "username", c->sess.username);
+		view_set_str(me, "display_name", c->sess.display_name);
+		view_set(root, "me", me);
+	} else
+		view_set_null(root, "me");
 	return root;
 }
 
@@ -370,6 +493,13 @@ render(struct ctx *c, int status)
 
 	if (status == 503 && resp_header_get(rs, "Retry-After") == NULL)
 		resp_header(rs, "Retry-After", "5");
+	/* Redirects and 204 have no body. */
+	if (status == 303 || status == 204) {
+		rs->status = status;
+		rs->content_type = NULL;
+		rs->body.len = 0;
+		return;
+	}
 	if (rs->content_type != NULL) {
 		/* The handler wrote its own body (text, metrics). */
 		rs->status = status;
@@ -489,8 +619,13 @@ app_handle(const struct app *app, struct db *db, struct req *r,
 		status = ctx_error(&c, status_of(e), NULL, why);
 		goto out;
 	}
-	status = handlers[route](&c);
+	status = guard(&c, route);
+	if (status == 0)
+		status = pages[route].fn(&c);
 out:
+	/* For JSON clients (contract §3): also after login and sign-up. */
+	if (c.sess.id != 0 && c.sess.csrf != NULL && !c.sess.bearer)
+		resp_header(rs, "X-CSRF-Token", c.sess.csrf);
 	render(&c, status);
 	return route;
 }

@@ -13,6 +13,7 @@
 
 #include "req.h"
 #include "resp.h"
+#include "session.h"
 
 struct conf;
 struct db;
@@ -34,6 +35,7 @@ struct ctx {
 	struct resp		*resp;
 	struct db		*db;
 	struct arena		*arena;
+	struct session		 sess;		/* who is asking */
 	/* Success: the view to render and the page title (HTML). */
 	json_t			*view;
 	const char		*tmpl;		/* the page's template */
@@ -57,6 +59,8 @@ typedef int	(*handler_fn)(struct ctx *);
 size_t	 app_handle(const struct app *, struct db *, struct req *,
 	    enum req_err body_err, struct resp *);
 
+/* Builds the route tables; once, before anything else here. */
+void		  app_init(void);
 size_t		  app_nroutes(void);
 const char *const *app_route_names(void);
 
@@ -73,5 +77,11 @@ enum req_err	 app_req_from_env(struct req *, struct arena *, char **envp,
 /* Handler helpers: set the error, return the status. */
 int	ctx_error(struct ctx *, int status, const char *code,
 	    const char *message);
+/* 303 See Other to a local path (post/redirect/get). */
+int	ctx_redirect(struct ctx *, const char *path);
+/* 422 with one message per field (fields: an object field → message). */
+int	ctx_invalid(struct ctx *, json_t *fields);
+/* The status of a database failure: 503 when unreachable, else 500. */
+int	ctx_db_error(struct ctx *, enum db_status);
 
 #endif

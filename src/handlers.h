@@ -16,5 +16,17 @@ int	h_readyz(struct ctx *);
 int	h_metrics(struct ctx *);
 /* h_echo.c: test_routes only */
 int	h_echo(struct ctx *);
+/* h_account.c: accounts, sessions, profiles, API tokens */
+int	h_signup_form(struct ctx *);
+int	h_signup(struct ctx *);
+int	h_login_form(struct ctx *);
+int	h_login(struct ctx *);
+int	h_logout(struct ctx *);
+int	h_me(struct ctx *);
+int	h_me_update(struct ctx *);
+int	h_user(struct ctx *);
+int	h_tokens(struct ctx *);
+int	h_token_create(struct ctx *);
+int	h_token_delete(struct ctx *);
 
 #endif

@@ -34,6 +34,7 @@
 
 #include "app.h"
 #include "arena.h"
+#include "auth.h"
 #include "conf.h"
 #include "db.h"
 #include "log.h"
@@ -438,7 +439,12 @@ server_run(const struct conf *c)
 		return 1;
 	}
 	view_init();
+	app_init();
 	metrics_init(app_route_names(), app_nroutes());
+	if (auth_init() == -1) {
+		log_msg(NULL, "could not make the decoy password hash");
+		return 1;
+	}
 	srandom((unsigned)randombytes_random());
 	if (FCGX_Init() != 0) {
 		log_msg(NULL, "could not initialise libfcgi");

@@ -334,5 +334,6 @@ int
 main(void)
 {
 	view_init();
+	app_init();
 	return unit_run(resp_suite());
 }
