@@ -188,8 +188,11 @@ guard(struct ctx *c, size_t route)
 	st = session_load(c->db, c->arena, r, c->app->conf, &c->sess);
 	if (st != DB_OK)
 		return ctx_db_error(c, st);
-	if (c->sess.bad_bearer)
+	if (c->sess.bad_bearer) {
+		resp_header(c->resp, "WWW-Authenticate",
+		    "Bearer error=\"invalid_token\"");
 		return ctx_error(c, 401, NULL, "invalid or revoked token");
+	}
 	if ((access & A_USER) && c->sess.user_id == 0) {
 		if (r->want_json)
 			return ctx_error(c, 401, NULL, "log in first");

@@ -775,7 +775,7 @@ class TestCacheControl(StackTestCase):
             {"Cookie": "__Host-session=abc"},
             {"Cookie": "theme=dark; session=abc"},
             {"Cookie": "a=1;__Host-session=abc; b=2"},
-            {"Authorization": "Bearer abc"},
+            {"Authorization": "Basic YWJjOmRlZg=="},
         ]
         for extra in sessions:
             for path, accept in (("/", ACCEPT_HTML), ("/", ACCEPT_JSON),
@@ -786,6 +786,14 @@ class TestCacheControl(StackTestCase):
                     self.assertEqual(r.status, 200, r)
                     self.assertEqual(cache_control(r),
                                      {"private", "no-cache"}, r.header_list)
+
+    def test_unknown_bearer_token_is_refused(self):
+        # docs/accounts.md: an unknown or revoked token is 401 wherever it
+        # is sent, with the reason in WWW-Authenticate (RFC 6750).
+        r = get("/", headers=dict(ACCEPT_JSON, Authorization="Bearer abc"))
+        self.assertEqual(r.status, 401, r)
+        self.assertIn("invalid_token", r.header("WWW-Authenticate") or "")
+        self.assertEqual(cache_control(r), {"no-store"}, r.header_list)
 
     def test_other_cookies_are_not_a_session(self):
         for cookie in ("theme=dark", "sessionid=1; xsession=2",
