@@ -34,7 +34,8 @@ const struct db_stmt_def db_stmts[STMT__MAX] = {
 	    "touch AS (UPDATE sessions SET last_seen_at = now() "
 	    "WHERE id = (SELECT id FROM s) "
 	    "AND last_seen_at < now() - interval '5 minutes') "
-	    "SELECT s.id, u.id, s.csrf_token, u.username, u.display_name "
+	    "SELECT s.id, u.id, s.csrf_token, u.username, u.display_name, "
+	    "u.bio, " TS("u.created_at") ", u.email "
 	    "FROM s LEFT JOIN users u ON u.id = s.user_id AND u.is_active", 1 },
 	[STMT_SESSION_CREATE] = { "session_create",
 	    "INSERT INTO sessions (user_id, token_hash, csrf_token, expires_at) "
@@ -54,7 +55,8 @@ const struct db_stmt_def db_stmts[STMT__MAX] = {
 	    "touch AS (UPDATE api_tokens SET last_used_at = now() "
 	    "WHERE id = (SELECT id FROM t) AND (last_used_at IS NULL OR "
 	    "last_used_at < now() - interval '1 minute')) "
-	    "SELECT u.id, u.username, u.display_name "
+	    "SELECT u.id, u.username, u.display_name, u.bio, "
+	    TS("u.created_at") ", u.email "
 	    "FROM t JOIN users u ON u.id = t.user_id AND u.is_active", 1 },
 
 	[STMT_USER_INSERT] = { "user_insert",

@@ -114,9 +114,15 @@ user_own(const PGresult *res, int row)
 static const char *
 local_next(const char *next)
 {
+	const char	*p;
+
 	if (next == NULL || next[0] != '/' || next[1] == '/' ||
-	    next[1] == '\\' || strpbrk(next, "\r\n") != NULL)
+	    next[1] == '\\')
 		return NULL;
+	/* Browsers drop tabs and newlines: "/\t/x" would be "//x". */
+	for (p = next; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '\\')
+			return NULL;
 	return next;
 }
 
@@ -252,7 +258,10 @@ h_login_form(struct ctx *c)
 	if ((st = form_session(c)) != 0)
 		return st;
 	c->view = view_object();
-	view_set_str(c->view, "next", local_next(req_query(c->req, "next")));
+	/* The form keeps where to go next; JSON clients have no use for it. */
+	if (!c->req->want_json)
+		view_set_str(c->view, "next",
+		    local_next(req_query(c->req, "next")));
 	c->tmpl = "login";
 	c->title = "Log in";
 	return 200;
@@ -424,12 +433,18 @@ me_view(struct ctx *c, json_t *user)
 int
 h_me(struct ctx *c)
 {
-	PGresult	*res;
-	int		 st;
+	const struct session	*s = &c->sess;
+	json_t			*u = view_object();
 
-	if ((st = load_me(c, &res)) != 0)
-		return st;
-	me_view(c, user_own(res, 0));
+	/* The session's statement brought the profile: no second query. */
+	view_set_int(u, "id", s->user_id);
+	view_set_str(u, "username", s->username);
+	view_set_str(u, "display_name", s->display_name);
+	view_set_str(u, "bio", s->bio);
+	view_set_str(u, "created_at", s->created_at);
+	view_set_str(u, "email", s->email);
+	view_set_bool(u, "is_active", 1);	/* inactive users have none */
+	me_view(c, u);
 	return 200;
 }
 

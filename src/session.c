@@ -65,6 +65,9 @@ session_load(struct db *db, struct arena *a, const struct req *r,
 		s->user_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 		s->username = PQgetvalue(res, 0, 1);
 		s->display_name = PQgetvalue(res, 0, 2);
+		s->bio = PQgetvalue(res, 0, 3);
+		s->created_at = PQgetvalue(res, 0, 4);
+		s->email = PQgetvalue(res, 0, 5);
 		return DB_OK;
 	}
 	token = req_cookie(r, session_cookie_name(c));
@@ -82,6 +85,9 @@ session_load(struct db *db, struct arena *a, const struct req *r,
 		s->user_id = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
 		s->username = PQgetvalue(res, 0, 3);
 		s->display_name = PQgetvalue(res, 0, 4);
+		s->bio = PQgetvalue(res, 0, 5);
+		s->created_at = PQgetvalue(res, 0, 6);
+		s->email = PQgetvalue(res, 0, 7);
 	}
 	s->csrf = PQgetvalue(res, 0, 2);
 	return DB_OK;

@@ -20,8 +20,12 @@ struct session {
 	long long	 id;		/* 0: no session */
 	long long	 user_id;	/* 0: nobody logged in */
 	const char	*csrf;		/* the session's CSRF token */
+	/* The user's own profile, loaded with the session (GET /me). */
 	const char	*username;
 	const char	*display_name;
+	const char	*bio;
+	const char	*created_at;
+	const char	*email;
 	int		 bearer;	/* authenticated by an API token */
 	int		 bad_bearer;	/* a token was sent and refused */
 };
