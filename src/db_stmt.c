@@ -24,19 +24,20 @@ const struct db_stmt_def db_stmts[STMT__MAX] = {
 	    "WHERE version = ANY ($1::text[])", 1 },
 
 	/*
-	 * The session of a cookie, with its user: one indexed statement,
-	 * which also refreshes last_seen_at when it is 5 minutes old.
+	 * The session of a cookie, with its user: one indexed read.  The
+	 * last column says last_seen_at is 5 minutes old: then, and only
+	 * then, STMT_SESSION_TOUCH writes.
 	 */
 	[STMT_SESSION_LOAD] = { "session_load",
-	    "WITH s AS (SELECT id, user_id, csrf_token FROM sessions "
-	    "WHERE token_hash = $1::bytea AND expires_at > now() "
-	    "AND last_seen_at > now() - interval '7 days'), "
-	    "touch AS (UPDATE sessions SET last_seen_at = now() "
-	    "WHERE id = (SELECT id FROM s) "
-	    "AND last_seen_at < now() - interval '5 minutes') "
 	    "SELECT s.id, u.id, s.csrf_token, u.username, u.display_name, "
-	    "u.bio, " TS("u.created_at") ", u.email "
-	    "FROM s LEFT JOIN users u ON u.id = s.user_id AND u.is_active", 1 },
+	    "u.bio, " TS("u.created_at") ", u.email, "
+	    "s.last_seen_at < now() - interval '5 minutes' "
+	    "FROM sessions s LEFT JOIN users u ON u.id = s.user_id "
+	    "AND u.is_active WHERE s.token_hash = $1::bytea "
+	    "AND s.expires_at > now() "
+	    "AND s.last_seen_at > now() - interval '7 days'", 1 },
+	[STMT_SESSION_TOUCH] = { "session_touch",
+	    "UPDATE sessions SET last_seen_at = now() WHERE id = $1", 1 },
 	[STMT_SESSION_CREATE] = { "session_create",
 	    "INSERT INTO sessions (user_id, token_hash, csrf_token, expires_at) "
 	    "VALUES ($1, $2::bytea, $3, now() + make_interval(secs => $4)) "
@@ -48,16 +49,20 @@ const struct db_stmt_def db_stmts[STMT__MAX] = {
 	[STMT_SESSION_PURGE] = { "session_purge",
 	    "DELETE FROM sessions WHERE expires_at < now() "
 	    "OR last_seen_at < now() - interval '7 days'", 0 },
-	/* A bearer token's user; last_used_at at most once a minute. */
+	/*
+	 * A bearer token's user; the last columns say last_used_at needs
+	 * STMT_TOKEN_TOUCH (at most once a minute).
+	 */
 	[STMT_TOKEN_AUTH] = { "token_auth",
-	    "WITH t AS (SELECT id, user_id FROM api_tokens "
-	    "WHERE token_hash = $1::bytea AND revoked_at IS NULL), "
-	    "touch AS (UPDATE api_tokens SET last_used_at = now() "
-	    "WHERE id = (SELECT id FROM t) AND (last_used_at IS NULL OR "
-	    "last_used_at < now() - interval '1 minute')) "
 	    "SELECT u.id, u.username, u.display_name, u.bio, "
-	    TS("u.created_at") ", u.email "
-	    "FROM t JOIN users u ON u.id = t.user_id AND u.is_active", 1 },
+	    TS("u.created_at") ", u.email, t.id, "
+	    "t.last_used_at IS NULL OR "
+	    "t.last_used_at < now() - interval '1 minute' "
+	    "FROM api_tokens t JOIN users u ON u.id = t.user_id "
+	    "AND u.is_active WHERE t.token_hash = $1::bytea "
+	    "AND t.revoked_at IS NULL", 1 },
+	[STMT_TOKEN_TOUCH] = { "token_touch",
+	    "UPDATE api_tokens SET last_used_at = now() WHERE id = $1", 1 },
 
 	[STMT_USER_INSERT] = { "user_insert",
 	    "INSERT INTO users (username, email, password_hash, display_name) "

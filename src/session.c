@@ -68,6 +68,11 @@ session_load(struct db *db, struct arena *a, const struct req *r,
 		s->bio = PQgetvalue(res, 0, 3);
 		s->created_at = PQgetvalue(res, 0, 4);
 		s->email = PQgetvalue(res, 0, 5);
+		/* Writes only when last_used_at is a minute old. */
+		if (PQgetvalue(res, 0, 7)[0] == 't') {
+			p[0] = PQgetvalue(res, 0, 6);
+			return db_exec(db, a, STMT_TOKEN_TOUCH, p, 1, NULL);
+		}
 		return DB_OK;
 	}
 	token = req_cookie(r, session_cookie_name(c));
@@ -90,6 +95,11 @@ session_load(struct db *db, struct arena *a, const struct req *r,
 		s->email = PQgetvalue(res, 0, 7);
 	}
 	s->csrf = PQgetvalue(res, 0, 2);
+	/* Idle expiry needs last_seen_at: refreshed every 5 minutes. */
+	if (PQgetvalue(res, 0, 8)[0] == 't') {
+		p[0] = PQgetvalue(res, 0, 0);
+		return db_exec(db, a, STMT_SESSION_TOUCH, p, 1, NULL);
+	}
 	return DB_OK;
 }
 
