@@ -20,36 +20,8 @@
 # See docs/benchmarks.md. Compare numbers only within one run.
 set -euo pipefail
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-REPO=$PWD
-# shellcheck source=../script/lib/stack.sh
-source script/lib/stack.sh
-trap stack_cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-DURATION=${DURATION:-10s}
-CONNECTIONS=${CONNECTIONS:-32}
-WRK_THREADS=${WRK_THREADS:-2}
-ROUNDS=${ROUNDS:-3}
-# Enough kept-alive upstream connections for wrk's concurrency, and threads well
-# above them so that idle kept connections never hold every thread.
-KEEPALIVE=${KEEPALIVE:-32}
-THREADS=${THREADS:-48}
-
-if [ "$KEEPALIVE" -gt 0 ] && [ "$THREADS" -le "$KEEPALIVE" ]; then
-	echo "THREADS ($THREADS) must be well above worker_processes (1) x KEEPALIVE ($KEEPALIVE)" >&2
-	exit 2
-fi
-
-# shellcheck disable=SC2086
-stack_need_packages $STACK_PKGS_BUILD $STACK_PKGS_RUN $STACK_PKGS_BENCH
-if [ -n "${BIN:-}" ]; then
-	bin=$(realpath "$BIN")            # an innkeep binary of your own
-else
-	CFLAGS=-O2 stack_build build-bench >/dev/null
-	bin=$REPO/build-bench/innkeep
-fi
+# shellcheck source=../script/lib/bench.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../script/lib/bench.sh"
 
 stack_pg_start
 STACK_THREADS=$THREADS stack_innkeep_start "$bin"
@@ -126,7 +98,6 @@ for r in $(seq 1 "$ROUNDS"); do
 		"$r" "$s" "$l" "$KEEPALIVE" "$h" "$z"
 done
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 ms=$(echo "${RATES[static]}" | median)
 ml=$(echo "${RATES[hello]}" | median)
 mh=$(echo "${RATES[healthz]}" | median)

@@ -23,37 +23,12 @@
 # same cookie on every request, as a browser would. See docs/benchmarks.md.
 set -euo pipefail
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-REPO=$PWD
-# shellcheck source=../script/lib/stack.sh
-source script/lib/stack.sh
-trap stack_cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# shellcheck source=../script/lib/bench.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../script/lib/bench.sh"
 
-DURATION=${DURATION:-10s}
-CONNECTIONS=${CONNECTIONS:-32}
-WRK_THREADS=${WRK_THREADS:-2}
-ROUNDS=${ROUNDS:-3}
-KEEPALIVE=${KEEPALIVE:-32}
-THREADS=${THREADS:-48}
 GOAL=0.5
 ACCEPT_HTML='text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
 ACCEPT_JSON='application/json'
-
-if [ "$KEEPALIVE" -gt 0 ] && [ "$THREADS" -le "$KEEPALIVE" ]; then
-	echo "THREADS ($THREADS) must be well above worker_processes (1) x KEEPALIVE ($KEEPALIVE)" >&2
-	exit 2
-fi
-
-# shellcheck disable=SC2086
-stack_need_packages $STACK_PKGS_BUILD $STACK_PKGS_RUN $STACK_PKGS_BENCH
-if [ -n "${BIN:-}" ]; then
-	bin=$(realpath "$BIN")
-else
-	CFLAGS=-O2 stack_build build-bench >/dev/null
-	bin=$REPO/build-bench/innkeep
-fi
 
 stack_pg_start
 STACK_THREADS=$THREADS stack_innkeep_start "$bin"
@@ -118,7 +93,6 @@ for r in $(seq 1 "$ROUNDS"); do
 	printf 'round %d: home %6.0f   me-html %6.0f   me-json %6.0f req/s\n' "$r" "$h" "$mh" "$mj"
 done
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 mh=$(echo "${RATES[home]}" | median)
 mmh=$(echo "${RATES[me_html]}" | median)
 mmj=$(echo "${RATES[me_json]}" | median)
