@@ -110,6 +110,34 @@ user_own(const PGresult *res, int row)
 	return u;
 }
 
+/*
+ * "22 November 2026" from an RFC 3339 timestamp, for pages (templates
+ * cannot format dates); the timestamp itself when it is not one.
+ */
+static const char *
+date_human(struct arena *a, const char *ts)
+{
+	static const char *const months[] = { "January", "February",
+	    "March", "April", "May", "June", "July", "August", "September",
+	    "October", "November", "December" };
+	int	 y, m, d;
+
+	if (ts == NULL || sscanf(ts, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
+	    m < 1 || m > 12 || d < 1 || d > 31)
+		return ts;
+	return arena_printf(a, "%d %s %d", d, months[m - 1], y);
+}
+
+/* Adds key_on, the readable date of key, to an HTML view. */
+static void
+add_date(struct ctx *c, json_t *o, const char *key, const char *key_on)
+{
+	const char	*ts = json_string_value(json_object_get(o, key));
+
+	if (!c->req->want_json && ts != NULL)
+		view_set_str(o, key_on, date_human(c->arena, ts));
+}
+
 /* A local path to go to after login: "/x", never "//host" or a URL. */
 static const char *
 local_next(const char *next)
@@ -423,11 +451,12 @@ me_view(struct ctx *c, json_t *user)
 	c->view = user;
 	c->tmpl = "me";
 	c->title = "Your profile";
-	/* Pages need the link; JSON clients know the route. */
+	/* Pages need the link and a readable date; JSON clients do not. */
 	if (!c->req->want_json)
 		view_set_str(user, "profile_url", arena_printf(c->arena,
 		    "/users/%s", json_string_value(json_object_get(user,
 		    "username"))));
+	add_date(c, user, "created_at", "created_on");
 }
 
 int
@@ -564,6 +593,7 @@ h_user(struct ctx *c)
 	/* Filled by the properties and reviews issues. */
 	view_set(u, "listings", view_array());
 	view_set(u, "reviews", view_array());
+	add_date(c, u, "created_at", "created_on");
 	c->view = u;
 	c->tmpl = "user";
 	c->title = PQgetvalue(res, 0, 1);
@@ -587,6 +617,8 @@ token_view(struct ctx *c, const PGresult *res, int row)
 	if (!c->req->want_json)
 		view_set_str(t, "delete_url", arena_printf(c->arena,
 		    "/me/tokens/%s", PQgetvalue(res, row, 0)));
+	add_date(c, t, "created_at", "created_on");
+	add_date(c, t, "last_used_at", "last_used_on");
 	return t;
 }
 
