@@ -29,7 +29,7 @@ const struct db_stmt_def db_stmts[STMT__MAX] = {
 	 * then, STMT_SESSION_TOUCH writes.
 	 */
 	[STMT_SESSION_LOAD] = { "session_load",
-	    "SELECT s.id, u.id, s.csrf_token, u.username, u.display_name, "
+	    "SELECT s.id, s.csrf_token, u.id, u.username, u.display_name, "
 	    "u.bio, " TS("u.created_at") ", u.email, "
 	    "s.last_seen_at < now() - interval '5 minutes' "
 	    "FROM sessions s LEFT JOIN users u ON u.id = s.user_id "
@@ -54,8 +54,8 @@ const struct db_stmt_def db_stmts[STMT__MAX] = {
 	 * STMT_TOKEN_TOUCH (at most once a minute).
 	 */
 	[STMT_TOKEN_AUTH] = { "token_auth",
-	    "SELECT u.id, u.username, u.display_name, u.bio, "
-	    TS("u.created_at") ", u.email, t.id, "
+	    "SELECT t.id, NULL, u.id, u.username, u.display_name, u.bio, "
+	    TS("u.created_at") ", u.email, "
 	    "t.last_used_at IS NULL OR "
 	    "t.last_used_at < now() - interval '1 minute' "
 	    "FROM api_tokens t JOIN users u ON u.id = t.user_id "

@@ -43,6 +43,43 @@ bearer_of(const struct req *r)
 	return r->auth + 7;
 }
 
+/*
+ * STMT_SESSION_LOAD and STMT_TOKEN_AUTH answer the same columns: the
+ * session's or token's id, the CSRF token (NULL for tokens), the user's
+ * id, username, display name, bio, created_at and e-mail, and whether the
+ * row's last-use time is due for a refresh.
+ */
+enum { C_ID, C_CSRF, C_USER, C_USERNAME, C_DISPLAY, C_BIO, C_CREATED,
+    C_EMAIL, C_STALE };
+
+static void
+session_fill(struct session *s, const PGresult *res)
+{
+	if (!PQgetisnull(res, 0, C_CSRF))
+		s->csrf = PQgetvalue(res, 0, C_CSRF);
+	if (PQgetisnull(res, 0, C_USER))
+		return;		/* anonymous, or the user was deactivated */
+	s->user_id = strtoll(PQgetvalue(res, 0, C_USER), NULL, 10);
+	s->username = PQgetvalue(res, 0, C_USERNAME);
+	s->display_name = PQgetvalue(res, 0, C_DISPLAY);
+	s->bio = PQgetvalue(res, 0, C_BIO);
+	s->created_at = PQgetvalue(res, 0, C_CREATED);
+	s->email = PQgetvalue(res, 0, C_EMAIL);
+}
+
+/* The write the read said was due (last_seen_at, last_used_at), if any. */
+static enum db_status
+session_touch(struct db *db, struct arena *a, const PGresult *res,
+    enum stmt touch)
+{
+	const char	*p[1];
+
+	if (PQgetvalue(res, 0, C_STALE)[0] != 't')
+		return DB_OK;
+	p[0] = PQgetvalue(res, 0, C_ID);
+	return db_exec(db, a, touch, p, 1, NULL);
+}
+
 enum db_status
 session_load(struct db *db, struct arena *a, const struct req *r,
     const struct conf *c, struct session *s)
@@ -50,57 +87,34 @@ session_load(struct db *db, struct arena *a, const struct req *r,
 	const char	*token, *p[1];
 	PGresult	*res;
 	enum db_status	 st;
+	int		 bearer;
 
 	memset(s, 0, sizeof(*s));
-	if ((token = bearer_of(r)) != NULL) {
-		p[0] = auth_token_hash(a, token);
-		st = db_exec_row(db, a, STMT_TOKEN_AUTH, p, 1, &res);
-		if (st == DB_NONE) {
-			s->bad_bearer = 1;
+	if ((token = bearer_of(r)) != NULL)
+		bearer = 1;
+	else {
+		bearer = 0;
+		token = req_cookie(r, session_cookie_name(c));
+		/* A token of the wrong length cannot be ours: no query. */
+		if (token == NULL || strlen(token) != AUTH_TOKEN_CHARS)
 			return DB_OK;
-		}
-		if (st != DB_OK)
-			return st;
-		s->bearer = 1;
-		s->user_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-		s->username = PQgetvalue(res, 0, 1);
-		s->display_name = PQgetvalue(res, 0, 2);
-		s->bio = PQgetvalue(res, 0, 3);
-		s->created_at = PQgetvalue(res, 0, 4);
-		s->email = PQgetvalue(res, 0, 5);
-		/* Writes only when last_used_at is a minute old. */
-		if (PQgetvalue(res, 0, 7)[0] == 't') {
-			p[0] = PQgetvalue(res, 0, 6);
-			return db_exec(db, a, STMT_TOKEN_TOUCH, p, 1, NULL);
-		}
+	}
+	p[0] = auth_token_hash(a, token);
+	st = db_exec_row(db, a, bearer ? STMT_TOKEN_AUTH : STMT_SESSION_LOAD,
+	    p, 1, &res);
+	if (st == DB_NONE) {
+		/* A refused token is an error; a stale cookie is no one. */
+		s->bad_bearer = bearer;
 		return DB_OK;
 	}
-	token = req_cookie(r, session_cookie_name(c));
-	/* A token of the wrong length cannot be ours: no query for it. */
-	if (token == NULL || strlen(token) != AUTH_TOKEN_CHARS)
-		return DB_OK;
-	p[0] = auth_token_hash(a, token);
-	st = db_exec_row(db, a, STMT_SESSION_LOAD, p, 1, &res);
-	if (st == DB_NONE)
-		return DB_OK;
 	if (st != DB_OK)
 		return st;
-	s->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	if (!PQgetisnull(res, 0, 1)) {
-		s->user_id = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
-		s->username = PQgetvalue(res, 0, 3);
-		s->display_name = PQgetvalue(res, 0, 4);
-		s->bio = PQgetvalue(res, 0, 5);
-		s->created_at = PQgetvalue(res, 0, 6);
-		s->email = PQgetvalue(res, 0, 7);
-	}
-	s->csrf = PQgetvalue(res, 0, 2);
-	/* Idle expiry needs last_seen_at: refreshed every 5 minutes. */
-	if (PQgetvalue(res, 0, 8)[0] == 't') {
-		p[0] = PQgetvalue(res, 0, 0);
-		return db_exec(db, a, STMT_SESSION_TOUCH, p, 1, NULL);
-	}
-	return DB_OK;
+	session_fill(s, res);
+	s->bearer = bearer;
+	if (!bearer)
+		s->id = strtoll(PQgetvalue(res, 0, C_ID), NULL, 10);
+	return session_touch(db, a, res, bearer ? STMT_TOKEN_TOUCH :
+	    STMT_SESSION_TOUCH);
 }
 
 enum db_status
