@@ -89,16 +89,7 @@ echo "body of / (HTML): $size bytes, ETag $etag; wrk -t$WRK_THREADS -c$CONNECTIO
 echo "machine: $(nproc) CPUs, $(uname -r)"
 echo
 
-rate() {   # rate URL: requests per second, as wrk prints it
-	local out
-	out=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Accept: $ACCEPT" "$1")
-	if echo "$out" | grep -q 'Non-2xx'; then
-		echo "$out" >&2
-		echo "non-2xx answers from $1" >&2
-		exit 1
-	fi
-	echo "$out" | awk '/^Requests\/sec:/ {print $2}'
-}
+rate() { bench_rate "$1" -H "Accept: $ACCEPT"; }
 
 declare -A RATES=()
 for r in $(seq 1 "$ROUNDS"); do

@@ -72,16 +72,9 @@ echo "bodies: home $size_home bytes, /me HTML $size_me_html bytes, /me JSON $siz
 echo "wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION; $ROUNDS rounds; machine: $(nproc) CPUs, $(uname -r)"
 echo
 
-rate() {   # rate ACCEPT COOKIE_OR_EMPTY URL: requests per second, as wrk prints it
-	local out args=(-t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Accept: $1")
-	[ -n "$2" ] && args+=(-H "Cookie: $2")
-	out=$(wrk "${args[@]}" "$3")
-	if echo "$out" | grep -q 'Non-2xx'; then
-		echo "$out" >&2
-		echo "non-2xx answers from $3" >&2
-		exit 1
-	fi
-	echo "$out" | awk '/^Requests\/sec:/ {print $2}'
+# rate ACCEPT COOKIE_OR_EMPTY URL
+rate() {
+	if [ -n "$2" ]; then bench_rate "$3" -H "Accept: $1" -H "Cookie: $2"; else bench_rate "$3" -H "Accept: $1"; fi
 }
 
 declare -A RATES=()

@@ -38,3 +38,17 @@ fi
 
 # median: the median of the numbers on standard input (spaces or lines).
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+# bench_rate URL [wrk options...]: requests per second, as wrk prints it;
+# any answer other than 2xx stops the benchmark (a rate of errors is no rate).
+bench_rate() {
+	local url=$1 out
+	shift
+	out=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url")
+	if echo "$out" | grep -q 'Non-2xx'; then
+		echo "$out" >&2
+		echo "non-2xx answers from $url" >&2
+		exit 1
+	fi
+	echo "$out" | awk '/^Requests\/sec:/ {print $2}'
+}
