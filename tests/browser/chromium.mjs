@@ -2,7 +2,7 @@
 // say it works on these machines: never a downloaded browser, a fresh
 // profile per suite, the background-networking flags (the machines have no
 // network but the package registries).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -30,4 +30,13 @@ export async function launch() {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+// Where screenshots go: $INNKEEP_TEST_ARTIFACTS (script/test keeps it),
+// else a fresh temporary folder.
+export function artifactsDir() {
+  const dir = process.env.INNKEEP_TEST_ARTIFACTS
+    || mkdtempSync(join(tmpdir(), 'innkeep-screenshots-'));
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }

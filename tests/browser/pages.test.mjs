@@ -11,11 +11,10 @@
 // pages are checked exactly as they are served, CSP on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BASE, launch } from './chromium.mjs';
+import { BASE, artifactsDir, launch } from './chromium.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -38,9 +37,7 @@ let artifacts;
 
 before(async () => {
   assert.ok(BASE, 'INNKEEP_TEST_BASE_URL must be set (script/test sets it)');
-  artifacts = process.env.INNKEEP_TEST_ARTIFACTS
-    || mkdtempSync(join(tmpdir(), 'innkeep-screenshots-'));
-  mkdirSync(artifacts, { recursive: true });
+  artifacts = artifactsDir();
   browser = await launch();
   context = browser.context;
 });
