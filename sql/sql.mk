@@ -9,4 +9,5 @@ dist_sql_DATA = \
 	sql/0006_reviews.sql \
 	sql/0007_sessions_tokens.sql \
 	sql/0008_jobs_notifications.sql \
-	sql/0009_login_throttle.sql
+	sql/0009_login_throttle.sql \
+	sql/0010_property_search.sql

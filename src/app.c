@@ -34,6 +34,16 @@ enum page {
 	PAGE_TOKENS,
 	PAGE_TOKEN_CREATE,
 	PAGE_TOKEN_DELETE,
+	PAGE_PROPERTIES,
+	PAGE_PROPERTY_NEW,
+	PAGE_PROPERTY_CREATE,
+	PAGE_PROPERTY,
+	PAGE_PROPERTY_EDIT,
+	PAGE_PROPERTY_UPDATE,
+	PAGE_PROPERTY_DELETE,
+	PAGE_CALENDAR,
+	PAGE_CALENDAR_ICS,
+	PAGE_SEARCH_SQL,
 	PAGE_ECHO_GET,
 	PAGE_ECHO_POST,
 	PAGE_ECHO_PUT,
@@ -76,6 +86,26 @@ static const struct {
 	    h_token_create, A_USER },
 	[PAGE_TOKEN_DELETE] = { { METHOD_DELETE, "/me/tokens/{id}" },
 	    h_token_delete, A_USER },
+	[PAGE_PROPERTIES] = { { METHOD_GET, "/properties" }, h_properties,
+	    A_ANY },
+	[PAGE_PROPERTY_NEW] = { { METHOD_GET, "/properties/new" },
+	    h_property_new, A_USER },
+	[PAGE_PROPERTY_CREATE] = { { METHOD_POST, "/properties" },
+	    h_property_create, A_USER },
+	[PAGE_PROPERTY] = { { METHOD_GET, "/properties/{id}" }, h_property,
+	    A_ANY },
+	[PAGE_PROPERTY_EDIT] = { { METHOD_GET, "/properties/{id}/edit" },
+	    h_property_edit, A_USER },
+	[PAGE_PROPERTY_UPDATE] = { { METHOD_PATCH, "/properties/{id}" },
+	    h_property_update, A_USER },
+	[PAGE_PROPERTY_DELETE] = { { METHOD_DELETE, "/properties/{id}" },
+	    h_property_delete, A_USER },
+	[PAGE_CALENDAR] = { { METHOD_GET, "/properties/{id}/calendar" },
+	    h_calendar, A_ANY },
+	[PAGE_CALENDAR_ICS] = { { METHOD_GET,
+	    "/properties/{id}/calendar.ics" }, h_calendar_ics, A_ANY },
+	[PAGE_SEARCH_SQL] = { { METHOD_GET, "/_test/search-sql" },
+	    h_search_sql, A_TEST },
 	[PAGE_ECHO_GET] = { { METHOD_GET, "/_test/echo" }, h_echo, A_TEST },
 	[PAGE_ECHO_POST] = { { METHOD_POST, "/_test/echo" }, h_echo, A_TEST },
 	[PAGE_ECHO_PUT] = { { METHOD_PUT, "/_test/echo" }, h_echo, A_TEST },
@@ -145,11 +175,12 @@ ctx_db_error(struct ctx *c, enum db_status st)
 {
 	if (st == DB_UNAVAILABLE)
 		return ctx_error(c, 503, NULL, "database unavailable");
+	if (st == DB_INVALID)
+		return ctx_error(c, 400, NULL, "a value is out of range");
 	return ctx_error(c, 500, NULL, "internal error");
 }
 
-/* Percent-encodes a path for a query value (/login?next=...). */
-static char *
+char *
 url_encode(struct arena *a, const char *s)
 {
 	static const char	 hex[] = "0123456789ABCDEF";

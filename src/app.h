@@ -16,6 +16,7 @@
 #include "session.h"
 
 struct conf;
+struct arena;
 struct db;
 struct tmpl_set;
 
@@ -81,7 +82,12 @@ int	ctx_error(struct ctx *, int status, const char *code,
 int	ctx_redirect(struct ctx *, const char *path);
 /* 422 with one message per field (fields: an object field → message). */
 int	ctx_invalid(struct ctx *, json_t *fields);
-/* The status of a database failure: 503 when unreachable, else 500. */
+/* Percent-encodes s for a query value (/login?next=...), in the arena. */
+char	*url_encode(struct arena *, const char *s);
+/*
+ * The status of a database failure: 503 when unreachable, 400 for a
+ * value the database refused, else 500.
+ */
 int	ctx_db_error(struct ctx *, enum db_status);
 
 #endif

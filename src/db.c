@@ -150,6 +150,9 @@ db_classify(struct db *db, const PGresult *res, const char *what)
 		return DB_UNAVAILABLE;
 	if (strncmp(db->sqlstate, "23", 2) == 0)
 		return DB_CONFLICT;
+	/* A value the server refused (a date out of range): the client's. */
+	if (strncmp(db->sqlstate, "22", 2) == 0)
+		return DB_INVALID;
 	if (strcmp(db->sqlstate, "40001") == 0 ||
 	    strcmp(db->sqlstate, "40P01") == 0)
 		return DB_RETRY;
@@ -179,22 +182,27 @@ db_prepare(struct db *db, enum stmt id)
 	return st;
 }
 
-/* One attempt on the current connection. */
+/* One attempt on the current connection: statement id, or sql. */
 static enum db_status
-db_run(struct db *db, struct arena *a, enum stmt id,
+db_run(struct db *db, struct arena *a, enum stmt id, const char *sql,
     const char *const *params, int nparams, PGresult **out)
 {
 	PGresult	*res;
 	enum db_status	 st;
 	ExecStatusType	 es;
 
-	if (!db->prepared[id] && (st = db_prepare(db, id)) != DB_OK)
-		return st;
-	res = PQexecPrepared(db->conn, db->stmts[id].name, nparams, params,
-	    NULL, NULL, 0);
+	if (sql != NULL)
+		res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL,
+		    NULL, 0);
+	else {
+		if (!db->prepared[id] && (st = db_prepare(db, id)) != DB_OK)
+			return st;
+		res = PQexecPrepared(db->conn, db->stmts[id].name, nparams,
+		    params, NULL, NULL, 0);
+	}
 	es = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (es != PGRES_TUPLES_OK && es != PGRES_COMMAND_OK) {
-		st = db_classify(db, res, db->stmts[id].name);
+		st = db_classify(db, res, sql ? "query" : db->stmts[id].name);
 		PQclear(res);
 		return st;
 	}
@@ -214,15 +222,15 @@ db_reconnect(struct db *db)
 	return db_connect(db);
 }
 
-enum db_status
-db_exec(struct db *db, struct arena *a, enum stmt id,
+static enum db_status
+db_exec_any(struct db *db, struct arena *a, enum stmt id, const char *sql,
     const char *const *params, int nparams, PGresult **out)
 {
 	enum db_status	 st;
 
 	if (out != NULL)
 		*out = NULL;
-	if ((size_t)id >= db->nstmts)
+	if (sql == NULL && (size_t)id >= db->nstmts)
 		abort();	/* a programming error */
 	if (db->conn == NULL && !db->in_tx) {
 		/* First use on this thread: connect lazily. */
@@ -234,7 +242,7 @@ db_exec(struct db *db, struct arena *a, enum stmt id,
 		if (db_reconnect(db) == -1)
 			return DB_UNAVAILABLE;
 	}
-	st = db_run(db, a, id, params, nparams, out);
+	st = db_run(db, a, id, sql, params, nparams, out);
 	/*
 	 * A connection looks fine until its first query after a server
 	 * restart fails: open a new one and try once more, unless a
@@ -243,9 +251,23 @@ db_exec(struct db *db, struct arena *a, enum stmt id,
 	if (st == DB_UNAVAILABLE && !db->in_tx) {
 		if (db_reconnect(db) == -1)
 			return DB_UNAVAILABLE;
-		st = db_run(db, a, id, params, nparams, out);
+		st = db_run(db, a, id, sql, params, nparams, out);
 	}
 	return st;
+}
+
+enum db_status
+db_exec(struct db *db, struct arena *a, enum stmt id,
+    const char *const *params, int nparams, PGresult **out)
+{
+	return db_exec_any(db, a, id, NULL, params, nparams, out);
+}
+
+enum db_status
+db_exec_sql(struct db *db, struct arena *a, const char *sql,
+    const char *const *params, int nparams, PGresult **out)
+{
+	return db_exec_any(db, a, STMT__MAX, sql, params, nparams, out);
 }
 
 enum db_status

@@ -20,6 +20,7 @@ enum db_status {
 	DB_NONE,		/* a row was expected and there is none */
 	DB_CONFLICT,		/* integrity violation (SQLSTATE class 23) */
 	DB_RETRY,		/* serialization failure or deadlock */
+	DB_INVALID,		/* a value refused (SQLSTATE class 22) */
 	DB_UNAVAILABLE,		/* no connection to the database */
 	DB_ERR			/* anything else: logged, answered 500 */
 };
@@ -49,6 +50,15 @@ enum stmt {
 	STMT_THROTTLE_CHECK,
 	STMT_THROTTLE_FAIL,
 	STMT_THROTTLE_CLEAR,
+	/* properties (h_property.c; the search is search.c's own) */
+	STMT_PROPERTY_INSERT,
+	STMT_PROPERTY_GET,
+	STMT_PROPERTY_UPDATE,
+	STMT_PROPERTY_DELETE,
+	STMT_PROPERTY_UNLIST,
+	STMT_PROPERTY_FREE,
+	STMT_PROPERTY_CALENDAR,
+	STMT_USER_LISTINGS,
 	STMT__MAX
 };
 
@@ -79,6 +89,12 @@ enum db_status	 db_exec(struct db *, struct arena *, enum stmt,
 		    const char *const *params, int nparams, PGresult **res);
 /* Like db_exec, but DB_NONE when the result has no row. */
 enum db_status	 db_exec_row(struct db *, struct arena *, enum stmt,
+		    const char *const *params, int nparams, PGresult **res);
+/*
+ * Runs SQL text that is not in the table (the search, composed by
+ * search.c from constant fragments; values only as parameters), unprepared.
+ */
+enum db_status	 db_exec_sql(struct db *, struct arena *, const char *sql,
 		    const char *const *params, int nparams, PGresult **res);
 
 /*

@@ -5,10 +5,8 @@
 #include "config.h"
 
 #include "db.h"
+#include "sql_cols.h"
 
-/* Timestamps leave the database as RFC 3339 in UTC (contract §4). */
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', " \
-	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 /* The columns of a user as its owner sees it, in view order. */
 #define USER_OWN "id, username, display_name, bio, " TS("created_at") \
 	", email, is_active"
@@ -115,4 +113,72 @@ const struct db_stmt_def db_stmts[STMT__MAX] = {
 	    "ELSE a.locked_until END", 2 },
 	[STMT_THROTTLE_CLEAR] = { "throttle_clear",
 	    "DELETE FROM login_attempts WHERE key = $1", 1 },
+	/*
+	 * Properties: every statement answers with PROPERTY_COLS, so one
+	 * function reads them (property_view).
+	 */
+	[STMT_PROPERTY_INSERT] = { "property_insert",
+	    "WITH p AS (INSERT INTO properties (owner_id, name, description, "
+	    "address, city, country, price_per_night, currency, max_guests, "
+	    "cancellation_policy) VALUES ($1, $2, $3, $4, $5, $6, $7::numeric, "
+	    "$8, $9::integer, $10) RETURNING *) "
+	    "SELECT " PROPERTY_COLS " FROM p JOIN users u ON u.id = p.owner_id",
+	    10 },
+	/* The listing, and its 5 latest reviews as JSON (one round trip). */
+	[STMT_PROPERTY_GET] = { "property_get",
+	    "SELECT " PROPERTY_COLS ", (SELECT coalesce(json_agg(json_build_object("
+	    "'id', r.id, 'rating', r.rating, 'comment', r.comment, "
+	    "'created_at', " TS("r.created_at") ", 'reviewer', json_build_object("
+	    "'id', ru.id, 'username', ru.username, 'display_name', "
+	    "ru.display_name)) ORDER BY r.created_at DESC, r.id DESC), '[]') "
+	    "FROM (SELECT * FROM reviews WHERE property_id = p.id "
+	    "ORDER BY created_at DESC, id DESC LIMIT 5) r "
+	    "JOIN users ru ON ru.id = r.reviewer_id) "
+	    "FROM properties p JOIN users u ON u.id = p.owner_id "
+	    "WHERE p.id = $1", 1 },
+	/* A NULL parameter keeps the column: PATCH changes what it sends. */
+	[STMT_PROPERTY_UPDATE] = { "property_update",
+	    "WITH p AS (UPDATE properties SET name = coalesce($2, name), "
+	    "description = coalesce($3, description), "
+	    "address = coalesce($4, address), city = coalesce($5, city), "
+	    "country = coalesce($6, country), "
+	    "price_per_night = coalesce($7::numeric, price_per_night), "
+	    "currency = coalesce($8, currency), "
+	    "max_guests = coalesce($9::integer, max_guests), "
+	    "cancellation_policy = coalesce($10, cancellation_policy), "
+	    "is_listed = coalesce($11::boolean, is_listed) "
+	    "WHERE id = $1 RETURNING *) "
+	    "SELECT " PROPERTY_COLS " FROM p JOIN users u ON u.id = p.owner_id",
+	    11 },
+	/*
+	 * Only a listing nobody ever booked goes; one with bookings keeps its
+	 * history (STMT_PROPERTY_UNLIST).  A booking made meanwhile makes
+	 * the DELETE fail on bookings_property_host_fkey: unlisted too.
+	 */
+	[STMT_PROPERTY_DELETE] = { "property_delete",
+	    "DELETE FROM properties p WHERE p.id = $1 AND NOT EXISTS "
+	    "(SELECT 1 FROM bookings b WHERE b.property_id = p.id) "
+	    "RETURNING p.id", 1 },
+	[STMT_PROPERTY_UNLIST] = { "property_unlist",
+	    "UPDATE properties SET is_listed = false WHERE id = $1", 1 },
+	/* The predicate of bookings_no_overlap, so that its index answers. */
+	[STMT_PROPERTY_FREE] = { "property_free",
+	    "SELECT NOT EXISTS (SELECT 1 FROM bookings b "
+	    "WHERE b.property_id = $1 AND daterange(b.start_date, b.end_date, "
+	    "'[)') && daterange($2::date, $3::date, '[)') "
+	    "AND b.status IN ('pending', 'confirmed', 'completed'))", 3 },
+	/* Stays with nights in [$2, $2 + 12 months): the calendar. */
+	[STMT_PROPERTY_CALENDAR] = { "property_calendar",
+	    "SELECT b.id, to_char(b.start_date, 'YYYY-MM-DD'), "
+	    "to_char(b.end_date, 'YYYY-MM-DD'), "
+	    "b.status = 'pending', " TS("b.updated_at") " FROM bookings b "
+	    "WHERE b.property_id = $1 AND b.status IN ('pending', 'confirmed') "
+	    "AND b.end_date > $2::date "
+	    "AND b.start_date < ($2::date + interval '12 months')::date "
+	    "ORDER BY b.start_date, b.id", 2 },
+	/* A public profile's listings. */
+	[STMT_USER_LISTINGS] = { "user_listings",
+	    "SELECT id, name, city, country FROM properties "
+	    "WHERE owner_id = $1 AND is_listed "
+	    "ORDER BY created_at DESC, id DESC LIMIT 100", 1 },
 };

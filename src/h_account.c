@@ -15,6 +15,7 @@
 #include "auth.h"
 #include "conf.h"
 #include "db.h"
+#include "field.h"
 #include "handlers.h"
 #include "session.h"
 #include "view.h"
@@ -24,18 +25,6 @@
 #define PASSWORD_MAX	1024	/* bytes: Argon2 does not need more */
 
 /* ---------------------------------------------------------------- checks */
-
-/* Characters (code points) of valid UTF-8. */
-static size_t
-chars(const char *s)
-{
-	size_t	 n = 0;
-
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
 
 static int
 username_ok(const char *s)
@@ -62,36 +51,11 @@ email_ok(const char *s)
 	return dot != NULL && dot > at + 1 && dot[1] != '\0';
 }
 
-/* A field that must be there: NULL and a message when it is not. */
-static const char *
-required(struct ctx *c, json_t *errs, const char *name)
-{
-	const char	*v = req_param(c->req, name);
-
-	if (v == NULL || *v == '\0') {
-		view_set_str(errs, name, "is required");
-		return NULL;
-	}
-	return v;
-}
-
 static void
 check_password(json_t *errs, const char *name, const char *pw)
 {
-	if (pw != NULL && (chars(pw) < 10 || strlen(pw) > PASSWORD_MAX))
+	if (pw != NULL && (field_chars(pw) < 10 || strlen(pw) > PASSWORD_MAX))
 		view_set_str(errs, name, "must be at least 10 characters");
-}
-
-static void
-check_length(json_t *errs, const char *name, const char *v, size_t max)
-{
-	char	 msg[64];
-
-	if (v != NULL && chars(v) > max) {
-		snprintf(msg, sizeof(msg), "must be at most %zu characters",
-		    max);
-		view_set_str(errs, name, msg);
-	}
 }
 
 /* The own user from a row of USER_OWN columns starting at col. */
@@ -108,34 +72,6 @@ user_own(const PGresult *res, int row)
 	view_set_str(u, "email", PQgetvalue(res, row, 5));
 	view_set_bool(u, "is_active", PQgetvalue(res, row, 6)[0] == 't');
 	return u;
-}
-
-/*
- * "22 November 2026" from an RFC 3339 timestamp, for pages (templates
- * cannot format dates); the timestamp itself when it is not one.
- */
-static const char *
-date_human(struct arena *a, const char *ts)
-{
-	static const char *const months[] = { "January", "February",
-	    "March", "April", "May", "June", "July", "August", "September",
-	    "October", "November", "December" };
-	int	 y, m, d;
-
-	if (ts == NULL || sscanf(ts, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
-	    m < 1 || m > 12 || d < 1 || d > 31)
-		return ts;
-	return arena_printf(a, "%d %s %d", d, months[m - 1], y);
-}
-
-/* Adds key_on, the readable date of key, to an HTML view. */
-static void
-add_date(struct ctx *c, json_t *o, const char *key, const char *key_on)
-{
-	const char	*ts = json_string_value(json_object_get(o, key));
-
-	if (!c->req->want_json && ts != NULL)
-		view_set_str(o, key_on, date_human(c->arena, ts));
 }
 
 /* A local path to go to after login: "/x", never "//host" or a URL. */
@@ -235,9 +171,9 @@ h_signup(struct ctx *c)
 	enum db_status	 st;
 
 	c->title = "Sign up";
-	username = required(c, errs, "username");
-	email = required(c, errs, "email");
-	password = required(c, errs, "password");
+	username = field_required(c, errs, "username");
+	email = field_required(c, errs, "email");
+	password = field_required(c, errs, "password");
 	display = req_param(c->req, "display_name");
 	if (username != NULL && !username_ok(username))
 		view_set_str(errs, "username",
@@ -245,7 +181,7 @@ h_signup(struct ctx *c)
 	if (email != NULL && !email_ok(email))
 		view_set_str(errs, "email", "is not a valid e-mail address");
 	check_password(errs, "password", password);
-	check_length(errs, "display_name", display, 100);
+	field_length(errs, "display_name", display, 100);
 	if (json_object_size(errs) > 0) {
 		c->tmpl = "signup";
 		c->view = view_object();
@@ -367,8 +303,8 @@ h_login(struct ctx *c)
 	c->title = "Log in";
 	c->view = view_object();
 	view_set_str(c->view, "next", local_next(req_param(c->req, "next")));
-	login = required(c, errs, "login");
-	password = required(c, errs, "password");
+	login = field_required(c, errs, "login");
+	password = field_required(c, errs, "password");
 	if (json_object_size(errs) > 0) {
 		c->tmpl = "login";
 		return ctx_invalid(c, errs);
@@ -456,7 +392,7 @@ me_view(struct ctx *c, json_t *user)
 		view_set_str(user, "profile_url", arena_printf(c->arena,
 		    "/users/%s", json_string_value(json_object_get(user,
 		    "username"))));
-	add_date(c, user, "created_at", "created_on");
+	field_add_date(c, user, "created_at", "created_on");
 }
 
 int
@@ -532,8 +468,8 @@ h_me_update(struct ctx *c)
 	current = req_param(c->req, "current_password");
 	if (password != NULL && *password == '\0')
 		password = NULL;	/* an empty field of the profile form */
-	check_length(errs, "display_name", display, 100);
-	check_length(errs, "bio", bio, 5000);
+	field_length(errs, "display_name", display, 100);
+	field_length(errs, "bio", bio, 5000);
 	if (email != NULL && !email_ok(email))
 		view_set_str(errs, "email", "is not a valid e-mail address");
 	check_password(errs, "password", password);
@@ -571,6 +507,31 @@ h_me_update(struct ctx *c)
 	return 200;
 }
 
+/* A public profile's listings: [{id, name, city, country}] (+ url). */
+static json_t *
+user_listings(struct ctx *c, const char *user_id)
+{
+	const char	*p[1] = { user_id };
+	json_t		*items = view_array(), *o;
+	PGresult	*res;
+	int		 i;
+
+	if (db_exec(c->db, c->arena, STMT_USER_LISTINGS, p, 1, &res) != DB_OK)
+		return items;
+	for (i = 0; i < PQntuples(res); i++) {
+		o = view_object();
+		view_set_int(o, "id", strtoll(PQgetvalue(res, i, 0), NULL, 10));
+		view_set_str(o, "name", PQgetvalue(res, i, 1));
+		view_set_str(o, "city", PQgetvalue(res, i, 2));
+		view_set_str(o, "country", PQgetvalue(res, i, 3));
+		if (!c->req->want_json)
+			view_set_str(o, "url", arena_printf(c->arena,
+			    "/properties/%s", PQgetvalue(res, i, 0)));
+		view_push(items, o);
+	}
+	return items;
+}
+
 int
 h_user(struct ctx *c)
 {
@@ -590,10 +551,10 @@ h_user(struct ctx *c)
 	view_set_str(u, "display_name", PQgetvalue(res, 0, 2));
 	view_set_str(u, "bio", PQgetvalue(res, 0, 3));
 	view_set_str(u, "created_at", PQgetvalue(res, 0, 4));
-	/* Filled by the properties and reviews issues. */
-	view_set(u, "listings", view_array());
+	view_set(u, "listings", user_listings(c, PQgetvalue(res, 0, 0)));
+	/* Filled by the reviews issue. */
 	view_set(u, "reviews", view_array());
-	add_date(c, u, "created_at", "created_on");
+	field_add_date(c, u, "created_at", "created_on");
 	c->view = u;
 	c->tmpl = "user";
 	c->title = PQgetvalue(res, 0, 1);
@@ -617,8 +578,8 @@ token_view(struct ctx *c, const PGresult *res, int row)
 	if (!c->req->want_json)
 		view_set_str(t, "delete_url", arena_printf(c->arena,
 		    "/me/tokens/%s", PQgetvalue(res, row, 0)));
-	add_date(c, t, "created_at", "created_on");
-	add_date(c, t, "last_used_at", "last_used_on");
+	field_add_date(c, t, "created_at", "created_on");
+	field_add_date(c, t, "last_used_at", "last_used_on");
 	return t;
 }
 
@@ -686,7 +647,7 @@ h_token_create(struct ctx *c)
 	enum db_status	 st;
 	int		 rc;
 
-	if (name == NULL || chars(name) < 1 || chars(name) > 100 ||
+	if (name == NULL || field_chars(name) < 1 || field_chars(name) > 100 ||
 	    strspn(name, " \t\r\n") == strlen(name)) {
 		view_set_str(errs, "name", "must be 1 to 100 characters");
 		if ((rc = token_list(c)) != 0)

@@ -28,5 +28,16 @@ int	h_user(struct ctx *);
 int	h_tokens(struct ctx *);
 int	h_token_create(struct ctx *);
 int	h_token_delete(struct ctx *);
+/* h_property.c: listings, search, calendar */
+int	h_properties(struct ctx *);
+int	h_search_sql(struct ctx *);
+int	h_property_new(struct ctx *);
+int	h_property_create(struct ctx *);
+int	h_property(struct ctx *);
+int	h_property_edit(struct ctx *);
+int	h_property_update(struct ctx *);
+int	h_property_delete(struct ctx *);
+int	h_calendar(struct ctx *);
+int	h_calendar_ics(struct ctx *);
 
 #endif
