@@ -1,7 +1,9 @@
 /*
  * PostgreSQL connections (see db.h).  A struct db lives as long as its
  * worker thread; prepared statements live as long as the connection, and
- * a bitmap says which ones this connection has.
+ * a bitmap says which ones this connection has.  Composed statements (the
+ * search) are prepared too, the first DB_SQL_CACHE distinct texts of each
+ * connection: planning one costs more than running it.
  */
 #include "config.h"
 
@@ -14,12 +16,16 @@
 #include "db.h"
 #include "log.h"
 
+#define DB_SQL_CACHE	64
+
 struct db {
 	char		*conninfo;
 	PGconn		*conn;
 	const struct db_stmt_def *stmts;
 	size_t		 nstmts;
 	unsigned char	*prepared;	/* [nstmts]: prepared on conn */
+	char		*sql[DB_SQL_CACHE];	/* texts prepared as "sql_<i>" */
+	size_t		 nsql;
 	int		 in_tx;
 	char		 sqlstate[6];
 	char		 constraint[64];
@@ -61,6 +67,9 @@ db_close(struct db *db)
 		PQfinish(db->conn);
 	db->conn = NULL;
 	memset(db->prepared, 0, db->nstmts);
+	for (size_t i = 0; i < db->nsql; i++)
+		free(db->sql[i]);
+	db->nsql = 0;
 	db->in_tx = 0;
 }
 
@@ -182,6 +191,39 @@ db_prepare(struct db *db, enum stmt id)
 	return st;
 }
 
+/*
+ * The name of sql prepared on this connection ("sql_3"), preparing it if
+ * there is room; NULL when the cache is full (run it unprepared) or on a
+ * failure (*st says which).
+ */
+static const char *
+db_prepare_sql(struct db *db, const char *sql, char name[16],
+    enum db_status *st)
+{
+	PGresult	*res;
+	size_t		 i;
+
+	*st = DB_OK;
+	for (i = 0; i < db->nsql; i++)
+		if (strcmp(db->sql[i], sql) == 0)
+			break;
+	if (i == DB_SQL_CACHE)
+		return NULL;
+	snprintf(name, 16, "sql_%zu", i);
+	if (i < db->nsql)
+		return name;
+	res = PQprepare(db->conn, name, sql, 0, NULL);
+	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
+		*st = db_classify(db, res, "query");
+		PQclear(res);
+		return NULL;
+	}
+	PQclear(res);
+	if ((db->sql[db->nsql++] = strdup(sql)) == NULL)
+		abort();
+	return name;
+}
+
 /* One attempt on the current connection: statement id, or sql. */
 static enum db_status
 db_run(struct db *db, struct arena *a, enum stmt id, const char *sql,
@@ -191,10 +233,16 @@ db_run(struct db *db, struct arena *a, enum stmt id, const char *sql,
 	enum db_status	 st;
 	ExecStatusType	 es;
 
-	if (sql != NULL)
-		res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL,
-		    NULL, 0);
-	else {
+	if (sql != NULL) {
+		char		 name[16];
+		const char	*n = db_prepare_sql(db, sql, name, &st);
+
+		if (st != DB_OK)
+			return st;
+		res = n ? PQexecPrepared(db->conn, n, nparams, params, NULL,
+		    NULL, 0) : PQexecParams(db->conn, sql, nparams, NULL,
+		    params, NULL, NULL, 0);
+	} else {
 		if (!db->prepared[id] && (st = db_prepare(db, id)) != DB_OK)
 			return st;
 		res = PQexecPrepared(db->conn, db->stmts[id].name, nparams,

@@ -92,7 +92,8 @@ enum db_status	 db_exec_row(struct db *, struct arena *, enum stmt,
 		    const char *const *params, int nparams, PGresult **res);
 /*
  * Runs SQL text that is not in the table (the search, composed by
- * search.c from constant fragments; values only as parameters), unprepared.
+ * search.c from constant fragments; values only as parameters), prepared
+ * on first use like the table's while the connection has room for it.
  */
 enum db_status	 db_exec_sql(struct db *, struct arena *, const char *sql,
 		    const char *const *params, int nparams, PGresult **res);

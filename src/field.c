@@ -28,6 +28,19 @@ field_blank(const char *s)
 	return strspn(s, " \t\r\n") == strlen(s);
 }
 
+long
+field_whole(const char *s, long lo, long hi)
+{
+	long	 v = 0;
+	size_t	 i, n = strlen(s);
+
+	if (n == 0 || n > 6 || strspn(s, "0123456789") != n)
+		return -1;
+	for (i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v >= lo && v <= hi ? v : -1;
+}
+
 const char *
 field_required(struct ctx *c, json_t *errs, const char *name)
 {

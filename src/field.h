@@ -16,6 +16,8 @@ struct ctx;
 size_t		 field_chars(const char *);
 /* Nothing but blanks (or empty). */
 int		 field_blank(const char *);
+/* A whole number lo..hi (at most 6 digits, nothing else); -1 otherwise. */
+long		 field_whole(const char *, long lo, long hi);
 /* The parameter, or NULL and "is required" in errs when missing or empty. */
 const char	*field_required(struct ctx *, json_t *errs, const char *name);
 /* "must be at most N characters" in errs when v is longer. */

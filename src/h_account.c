@@ -508,16 +508,18 @@ h_me_update(struct ctx *c)
 }
 
 /* A public profile's listings: [{id, name, city, country}] (+ url). */
-static json_t *
-user_listings(struct ctx *c, const char *user_id)
+static enum db_status
+user_listings(struct ctx *c, const char *user_id, json_t *items)
 {
 	const char	*p[1] = { user_id };
-	json_t		*items = view_array(), *o;
+	json_t		*o;
 	PGresult	*res;
+	enum db_status	 st;
 	int		 i;
 
-	if (db_exec(c->db, c->arena, STMT_USER_LISTINGS, p, 1, &res) != DB_OK)
-		return items;
+	if ((st = db_exec(c->db, c->arena, STMT_USER_LISTINGS, p, 1, &res)) !=
+	    DB_OK)
+		return st;
 	for (i = 0; i < PQntuples(res); i++) {
 		o = view_object();
 		view_set_int(o, "id", strtoll(PQgetvalue(res, i, 0), NULL, 10));
@@ -529,7 +531,7 @@ user_listings(struct ctx *c, const char *user_id)
 			    "/properties/%s", PQgetvalue(res, i, 0)));
 		view_push(items, o);
 	}
-	return items;
+	return DB_OK;
 }
 
 int
@@ -551,7 +553,10 @@ h_user(struct ctx *c)
 	view_set_str(u, "display_name", PQgetvalue(res, 0, 2));
 	view_set_str(u, "bio", PQgetvalue(res, 0, 3));
 	view_set_str(u, "created_at", PQgetvalue(res, 0, 4));
-	view_set(u, "listings", user_listings(c, PQgetvalue(res, 0, 0)));
+	view_set(u, "listings", view_array());
+	if ((st = user_listings(c, PQgetvalue(res, 0, 0),
+	    json_object_get(u, "listings"))) != DB_OK)
+		return ctx_db_error(c, st);
 	/* Filled by the reviews issue. */
 	view_set(u, "reviews", view_array());
 	field_add_date(c, u, "created_at", "created_on");

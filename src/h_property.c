@@ -151,20 +151,6 @@ owner_of(const json_t *p)
 
 /* ---------------------------------------------------------------- input */
 
-/* A whole number lo..hi, plainly written; -1 otherwise. */
-static long
-whole(const char *s, long lo, long hi)
-{
-	long	 v = 0;
-	size_t	 i, n = strlen(s);
-
-	if (n == 0 || n > 6 || strspn(s, "0123456789") != n)
-		return -1;
-	for (i = 0; i < n; i++)
-		v = v * 10 + (s[i] - '0');
-	return v >= lo && v <= hi ? v : -1;
-}
-
 static void
 text_field(struct ctx *c, json_t *errs, const char **v, enum field f,
     int create, int required, size_t max)
@@ -243,7 +229,7 @@ listing_read(struct ctx *c, json_t *errs, const char **v, int create)
 	if (raw == NULL ? create : *raw == '\0')
 		view_set_str(errs, "max_guests", "is required");
 	else if (raw != NULL) {
-		if (whole(raw, 1, 100) < 0)
+		if (field_whole(raw, 1, 100) < 0)
 			view_set_str(errs, "max_guests",
 			    "must be a whole number from 1 to 100");
 		else
@@ -680,7 +666,7 @@ booking_view(struct ctx *c, const json_t *p)
 		msg = "Check-out must be after check-in.";
 	else if (dout - din > 365)
 		msg = "Stays are at most 365 nights.";
-	else if (guests != NULL && *guests != '\0' && whole(guests, 1,
+	else if (guests != NULL && *guests != '\0' && field_whole(guests, 1,
 	    json_integer_value(json_object_get(p, "max_guests"))) < 0)
 		msg = "Too many guests for this place.";
 	if (msg != NULL) {

@@ -874,14 +874,24 @@ json_depth_ok(const char *s, size_t len, size_t max)
 /*
  * jansson keeps no number text, so a real is printed with the fewest
  * digits that read back as the same double ("0.1", not the "%.17g"
- * "0.10000000000000001"); "1.0" comes out as "1".
+ * "0.10000000000000001"), in plain decimal while that stays short
+ * ("120.5", and "120" for 120.0: form fields never carry exponents, and
+ * money and counts parse plain decimals), else with an exponent
+ * ("1.5e+300").
  */
 static char *
 json_real_text(struct arena *a, double d)
 {
 	char	 buf[64];
+	double	 m = d < 0 ? -d : d;
 	int	 prec;
 
+	if (m >= 1e-6 && m < 1e15)
+		for (prec = 0; prec <= 21; prec++) {
+			snprintf(buf, sizeof(buf), "%.*f", prec, d);
+			if (strtod(buf, NULL) == d)
+				return arena_strdup(a, buf);
+		}
 	for (prec = 1; prec < DBL_DECIMAL_DIG; prec++) {
 		snprintf(buf, sizeof(buf), "%.*g", prec, d);
 		if (strtod(buf, NULL) == d)

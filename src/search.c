@@ -65,20 +65,6 @@ param(const struct req *r, const char *name)
 	return v != NULL && *v != '\0' ? v : NULL;
 }
 
-/* A whole number lo..hi written plainly; -1 otherwise. */
-static long
-whole(const char *s, long lo, long hi)
-{
-	long	 v = 0;
-	size_t	 i, n = strlen(s);
-
-	if (n == 0 || n > 6 || strspn(s, "0123456789") != n)
-		return -1;
-	for (i = 0; i < n; i++)
-		v = v * 10 + (s[i] - '0');
-	return v >= lo && v <= hi ? v : -1;
-}
-
 static const char *
 price(struct arena *a, const char *name, const char *v, long long *cents)
 {
@@ -127,6 +113,32 @@ dates(struct search *s, const struct req *r, long today)
 		return "check_out must be at most 365 nights after check_in";
 	s->has_dates = 1;
 	return NULL;
+}
+
+/*
+ * q for websearch_to_tsquery(): a run of '-' is one '-', and a '-' that
+ * negates nothing (before a blank, another operator or the end) is a
+ * blank.  PostgreSQL nests one level per '-' and fails a long run with
+ * "tsquery stack too small"; a lone '-' means nothing to people either.
+ */
+static const char *
+q_clean(struct arena *a, const char *q)
+{
+	char		*out = arena_strdup(a, q), *o = out;
+	const char	*p;
+
+	for (p = q; *p != '\0'; p++) {
+		if (*p != '-') {
+			*o++ = *p;
+			continue;
+		}
+		while (p[1] == '-')
+			p++;
+		*o++ = p[1] != '\0' && strchr(" \t\r\n-()|&!:*<>'", p[1]) ==
+		    NULL ? '-' : ' ';
+	}
+	*o = '\0';
+	return out;
 }
 
 /* "sort|key|id", base64url: opaque to clients, checked here. */
@@ -183,7 +195,7 @@ search_parse(struct search *s, struct arena *a, const struct req *r,
 	    &s->country)) != NULL)
 		return err;
 	/* A q of blanks searches for nothing in particular: no q. */
-	if (s->q != NULL && field_blank(s->q))
+	if (s->q != NULL && field_blank(s->q = q_clean(a, s->q)))
 		s->q = NULL;
 	if ((v = param(r, "min_price")) != NULL &&
 	    (err = price(a, "min_price", v, &s->min_cents)) != NULL)
@@ -195,7 +207,7 @@ search_parse(struct search *s, struct arena *a, const struct req *r,
 	    s->max_cents < s->min_cents)
 		return "max_price must not be below min_price";
 	if ((v = param(r, "guests")) != NULL &&
-	    (s->guests = (int)whole(v, 1, 100)) < 0)
+	    (s->guests = (int)field_whole(v, 1, 100)) < 0)
 		return "guests must be a whole number from 1 to 100";
 	if ((err = dates(s, r, today)) != NULL)
 		return err;
@@ -213,7 +225,7 @@ search_parse(struct search *s, struct arena *a, const struct req *r,
 		s->sort = (enum search_sort)i;
 	}
 	if ((v = param(r, "limit")) != NULL &&
-	    (s->limit = (int)whole(v, 1, 100)) < 0)
+	    (s->limit = (int)field_whole(v, 1, 100)) < 0)
 		return "limit must be a whole number from 1 to 100";
 	if ((v = param(r, "cursor")) != NULL &&
 	    (err = cursor(s, a, v)) != NULL)

@@ -262,6 +262,9 @@ class TestMetrics(StackTestCase):
         known = {"/", "/healthz", "/readyz", "/metrics", "/_test/echo",
                  "/signup", "/login", "/logout", "/me",
                  "/users/{username}", "/me/tokens", "/me/tokens/{id}",
+                 "/properties", "/properties/new", "/properties/{id}",
+                 "/properties/{id}/edit", "/properties/{id}/calendar",
+                 "/properties/{id}/calendar.ics", "/_test/search-sql",
                  "unmatched"}
         routes = {lab["route"] for n, lab, _ in samples if "route" in lab}
         for route in routes:

@@ -522,6 +522,23 @@ START_TEST(test_json)
 }
 END_TEST
 
+/* Reals come out as plain decimals while short: prices and counts. */
+START_TEST(test_json_reals)
+{
+	ck_assert_int_eq(json("{\"a\": 120.0, \"b\": 99.99, \"c\": -0.5, "
+	    "\"d\": 1e15, \"e\": 1e-7, \"f\": 0.000001, \"g\": 1e3, "
+	    "\"h\": 123456789012345.6}"), REQ_OK);
+	field_is(0, "a", "120");
+	field_is(1, "b", "99.99");
+	field_is(2, "c", "-0.5");
+	field_is(3, "d", "1e+15");
+	field_is(4, "e", "1e-07");
+	field_is(5, "f", "0.000001");
+	field_is(6, "g", "1000");
+	field_is(7, "h", "123456789012345.6");
+}
+END_TEST
+
 START_TEST(test_json_empty_object)
 {
 	ck_assert_int_eq(json("{}"), REQ_OK);
@@ -1002,6 +1019,7 @@ req_parse_suite(void)
 	tcase_add_test(tc, test_multipart_file);
 	tcase_add_test(tc, test_multipart_boundary);
 	tcase_add_test(tc, test_json);
+	tcase_add_test(tc, test_json_reals);
 	tcase_add_test(tc, test_json_empty_object);
 	tcase_add_test(tc, test_body_dispatch);
 	tcase_add_test(tc, test_body_empty);
