@@ -1,4 +1,5 @@
-## libFuzzer harnesses for the request parsers, the router and templates.
+## libFuzzer harnesses for the request parsers, the router, templates and
+## the search of GET /properties.
 ## Included from Makefile.am; paths are relative to the top of the tree.
 ##
 ##   make fuzz-build		build the harnesses with clang
@@ -15,7 +16,7 @@
 CLANG ?= clang
 
 FUZZ_HARNESSES = fuzz_query fuzz_cookies fuzz_urlencoded fuzz_multipart \
-	fuzz_json fuzz_route fuzz_tmpl fuzz_escape
+	fuzz_json fuzz_route fuzz_tmpl fuzz_escape fuzz_search
 FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -g -O1 -std=c17 \
 	-D_GNU_SOURCE -I$(top_srcdir)/src -I$(top_builddir) $(WARN_CFLAGS) \
 	$(JANSSON_CFLAGS)
@@ -26,6 +27,12 @@ FUZZ_SRCS = $(top_srcdir)/src/req_parse.c $(top_srcdir)/src/req.c \
 FUZZ_TMPL_HARNESSES = fuzz_tmpl fuzz_escape
 FUZZ_TMPL_SRCS = $(FUZZ_SRCS) $(top_srcdir)/src/tmpl.c \
 	$(top_srcdir)/src/view.c $(top_srcdir)/src/html.c
+# The search harness: search.c with the modules it reads values through,
+# libsodium (cursors) and libpq's header (field.c's app.h, no library).
+FUZZ_SEARCH_HARNESSES = fuzz_search
+FUZZ_SEARCH_SRCS = $(FUZZ_SRCS) $(top_srcdir)/src/search.c \
+	$(top_srcdir)/src/field.c $(top_srcdir)/src/view.c \
+	$(top_srcdir)/src/date.c $(top_srcdir)/src/money.c
 # Partials and layouts fuzz_tmpl's pages can include.
 FUZZ_TMPL_DIR = $(abs_top_srcdir)/tests/unit/tmpl
 FUZZ_OUT = $(top_builddir)/tests/fuzz
@@ -36,7 +43,7 @@ FUZZ_DIST = tests/fuzz/README.md tests/fuzz/fuzz.mk \
 	tests/fuzz/fuzz_cookies.c tests/fuzz/fuzz_urlencoded.c \
 	tests/fuzz/fuzz_multipart.c tests/fuzz/fuzz_json.c \
 	tests/fuzz/fuzz_route.c tests/fuzz/fuzz_tmpl.c \
-	tests/fuzz/fuzz_escape.c tests/fuzz/corpus
+	tests/fuzz/fuzz_escape.c tests/fuzz/fuzz_search.c tests/fuzz/corpus
 
 # Runs each harness for $$secs seconds on $(FUZZ_OUT)/<harness>.$$dir,
 # seeded from the source corpus.  Crashes land in $(FUZZ_OUT) as
@@ -71,12 +78,22 @@ fuzz-build:
 	@$(MKDIR_P) $(FUZZ_OUT)
 	@for h in $(FUZZ_HARNESSES); do \
 		echo "  CLANG    tests/fuzz/$$h"; \
+		kind=parser; \
 		case " $(FUZZ_TMPL_HARNESSES) " in \
-		*" $$h "*) \
+		*" $$h "*) kind=tmpl;; esac; \
+		case " $(FUZZ_SEARCH_HARNESSES) " in \
+		*" $$h "*) kind=search;; esac; \
+		case $$kind in \
+		tmpl) \
 			$(CLANG) $(FUZZ_FLAGS) $(XML_CFLAGS) \
 			    -o $(FUZZ_OUT)/$$h \
 			    $(top_srcdir)/tests/fuzz/$$h.c $(FUZZ_TMPL_SRCS) \
 			    $(XML_LIBS) $(JANSSON_LIBS) || exit 1;; \
+		search) \
+			$(CLANG) $(FUZZ_FLAGS) $(PQ_CFLAGS) $(SODIUM_CFLAGS) \
+			    -o $(FUZZ_OUT)/$$h \
+			    $(top_srcdir)/tests/fuzz/$$h.c $(FUZZ_SEARCH_SRCS) \
+			    $(SODIUM_LIBS) $(JANSSON_LIBS) || exit 1;; \
 		*) \
 			$(CLANG) $(FUZZ_FLAGS) -o $(FUZZ_OUT)/$$h \
 			    $(top_srcdir)/tests/fuzz/$$h.c $(FUZZ_SRCS) \
