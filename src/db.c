@@ -102,6 +102,7 @@ db_connect(struct db *db)
 	const char *const keys[] = { "application_name", "connect_timeout",
 	    "dbname", NULL };
 	const char *const vals[] = { "innkeep", "5", db->conninfo, NULL };
+	PGresult	*res;
 	char		 msg[256];
 	size_t		 n;
 
@@ -123,6 +124,20 @@ db_connect(struct db *db)
 		return -1;
 	}
 	PQsetNoticeProcessor(db->conn, db_notice, NULL);
+	/*
+	 * Values we turn into text and read back (search cursors) must not
+	 * depend on the server's defaults: ISO dates, UTC, and floats that
+	 * round-trip exactly.
+	 */
+	res = PQexec(db->conn, "SET datestyle = 'ISO, YMD'; "
+	    "SET timezone = 'UTC'; SET extra_float_digits = 1");
+	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
+		log_msg(NULL, "could not set the session's formats");
+		PQclear(res);
+		db_close(db);
+		return -1;
+	}
+	PQclear(res);
 	return 0;
 }
 

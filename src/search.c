@@ -161,10 +161,15 @@ cursor(struct search *s, struct arena *a, const char *v)
 	bin[len] = '\0';
 	if (memchr(bin, '\0', len) != NULL)
 		return bad;
-	n = strlen(name);
-	if (len <= n || memcmp(bin, name, n) != 0 || bin[n] != '|')
-		return "cursor belongs to another sort order";
-	key = (char *)bin + n + 1;
+	if ((key = strchr((char *)bin, '|')) == NULL)
+		return bad;
+	*key++ = '\0';
+	if (strcmp((char *)bin, name) != 0) {
+		for (n = 0; n < sizeof(orders) / sizeof(orders[0]); n++)
+			if (strcmp((char *)bin, search_sort_names[n]) == 0)
+				return "cursor belongs to another sort order";
+		return bad;
+	}
 	if ((id = strchr(key, '|')) == NULL)
 		return bad;
 	*id++ = '\0';
