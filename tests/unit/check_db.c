@@ -93,8 +93,8 @@ START_TEST(test_conflicts)
 	ck_assert_str_eq(db_constraint(db), "check_db_t_pkey");
 	ck_assert_int_eq(run(db, T_INSERT, "2", "-1", "", NULL), DB_CONFLICT);
 	ck_assert_str_eq(db_sqlstate(db), "23514");
-	/* A bad parameter is an error, not a crash, and not a conflict. */
-	ck_assert_int_eq(run(db, T_INSERT, "x", "1", "", NULL), DB_ERR);
+	/* A value the server refuses: DB_INVALID (400), not a conflict. */
+	ck_assert_int_eq(run(db, T_INSERT, "x", "1", "", NULL), DB_INVALID);
 	ck_assert_str_eq(db_sqlstate(db), "22P02");
 	/* The connection is still good after the errors. */
 	ck_assert_int_eq(run(db, T_INSERT, "3", "1", "", NULL), DB_OK);
