@@ -358,7 +358,12 @@ search_sql(const struct search *s, struct arena *a, struct search_sql *out)
 		key = arena_printf(a, "ts_rank(p.search, "
 		    "websearch_to_tsquery('simple', $%d))", pn[0]);
 
-	/* The page: the scan, then the other filters, limit + 1 rows. */
+	/*
+	 * The page: the scan, then the other filters, limit + 1 rows.  The
+	 * %s below are only sort keys of orders[] and the $%d parameter
+	 * numbers: no value of the request is ever printed into the text
+	 * (check_search and fuzz_search hold that).
+	 */
 	buf_printf(&q.b, "WITH hit AS MATERIALIZED (SELECT s.id, s.k FROM ("
 	    "SELECT p.id, %s AS k, p.price_per_night, p.max_guests "
 	    "FROM properties p", key);

@@ -13,18 +13,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { BASE, artifactsDir, launch } from './chromium.mjs';
+import { BASE, launch } from './chromium.mjs';
+import {
+  DESKTOP, PHONE, SMALL_PHONE, assertCsrfEverywhere, axe, checkPage as checkPageAs,
+  describe, go, newPage as newPageIn, pathOf, settle, submit,
+} from './pagecheck.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
-
-const PHONE = { width: 375, height: 812 };
-const SMALL_PHONE = { width: 320, height: 640 };
-const DESKTOP = { width: 1280, height: 800 };
 
 // The user this run creates.
 const SUFFIX = randomBytes(5).toString('hex');
@@ -37,11 +31,9 @@ const USER = {
 
 let browser;
 let context;
-let artifacts;
 
 before(async () => {
   assert.ok(BASE, 'INNKEEP_TEST_BASE_URL must be set (script/test sets it)');
-  artifacts = artifactsDir();
   browser = await launch();
   context = browser.context;
 });
@@ -52,128 +44,9 @@ after(async () => {
 
 // ------------------------------------------------------------------ helpers
 
-// A page of the shared context (its cookies: the session) at a viewport;
-// collects CSP complaints and failed subresources.
-async function newPage(viewport = DESKTOP, colorScheme = 'light') {
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (msg) => {
-    if (/Content Security Policy/i.test(msg.text())) problems.push(msg.text());
-  });
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
-  page.on('response', (r) => {
-    if (r.request().resourceType() !== 'document' && r.status() >= 400) {
-      problems.push(`${r.status()} for ${r.url()}`);
-    }
-  });
-  await page.setViewportSize(viewport);
-  await page.emulateMedia({ colorScheme });
-  return { page, problems };
-}
-
-async function go(page, path) {
-  const resp = await page.goto(`${BASE}${path}`, { waitUntil: 'load' });
-  assert.ok(resp, `no response for ${path}`);
-  return resp;
-}
-
-// Clicks a submit button and waits for the page the form leads to (after
-// any redirect); returns that page's response.
-async function submit(page, button) {
-  const [resp] = await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load' }),
-    button.click(),
-  ]);
-  assert.ok(resp, 'the form led to no response');
-  return resp;
-}
-
-function pathOf(page) {
-  const u = new URL(page.url());
-  return u.pathname + u.search;
-}
-
-function describe(violations) {
-  return violations.map((v) => {
-    const nodes = v.nodes.slice(0, 5).map((n) => `      ${n.target.join(' ')}: ${n.failureSummary || ''}`.replace(/\n/g, ' '));
-    return `  ${v.id} (${v.impact}): ${v.help}\n${nodes.join('\n')}`;
-  }).join('\n');
-}
-
-// Lets the buttons' colour transitions finish (a colour scheme switched on
-// a live page, a hover left by the click that submitted the form): axe-core
-// would measure the colours half-way.
-async function settle(page) {
-  await page.mouse.move(0, 0);
-  await page.evaluate(() => Promise.all(
-    document.getAnimations().map((a) => a.finished.catch(() => null)),
-  ));
-}
-
-async function axe(page) {
-  await settle(page);
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async (tags) => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-    return r.violations.map((v) => ({
-      id: v.id, impact: v.impact, help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
-    }));
-  }, AXE_TAGS);
-}
-
-// The page as it is now (no reload: a POST answer stays what it was):
-// axe-core in light and dark at desktop and phone width, no sideways
-// overflow at phone widths, one h1, then screenshots named NAME-*.png.
-async function checkPage(page, name) {
-  const where = pathOf(page);
-  for (const scheme of ['light', 'dark']) {
-    await page.emulateMedia({ colorScheme: scheme });
-    for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
-      await page.setViewportSize(viewport);
-      const violations = await axe(page);
-      assert.equal(violations.length, 0,
-        `axe-core violations on ${name} (${where}, ${scheme}, ${label}):\n${describe(violations)}`);
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  for (const viewport of [SMALL_PHONE, PHONE]) {
-    await page.setViewportSize(viewport);
-    const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-      scrollWidth: document.documentElement.scrollWidth,
-      innerWidth: window.innerWidth,
-    }));
-    assert.ok(scrollWidth <= innerWidth,
-      `${name} at ${viewport.width} px overflows sideways: scrollWidth ${scrollWidth} > ${innerWidth}`);
-  }
-  assert.equal(await page.locator('h1').count(), 1, `${name}: one h1 per page`);
-  for (const [label, viewport, scheme] of [
-    ['phone', PHONE, 'light'], ['desktop', DESKTOP, 'light'],
-    ['phone-dark', PHONE, 'dark'], ['desktop-dark', DESKTOP, 'dark'],
-  ]) {
-    await page.setViewportSize(viewport);
-    await page.emulateMedia({ colorScheme: scheme });
-    await settle(page);
-    const file = join(artifacts, `accounts-${name}-${label}.png`);
-    await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
-    console.log(`screenshot: ${file}`);
-  }
-  await page.setViewportSize(DESKTOP);
-  await page.emulateMedia({ colorScheme: 'light' });
-}
-
-// Every form that posts carries the session's CSRF token.
-async function assertCsrfEverywhere(page) {
-  const forms = await page.$$eval('form[method="post"]', (fs) => fs.map((f) => ({
-    action: f.getAttribute('action'),
-    token: f.querySelector('input[type="hidden"][name="csrf_token"]')?.value || '',
-  })));
-  assert.ok(forms.length > 0, 'no POST form on the page');
-  for (const f of forms) {
-    assert.ok(f.token.length >= 16, `the form to ${f.action} has no CSRF token`);
-  }
-}
+// The suite's pages: in the shared context, screenshots named accounts-NAME-*.png.
+const newPage = (viewport, colorScheme) => newPageIn(context, viewport, colorScheme);
+const checkPage = (page, name) => checkPageAs(page, `accounts-${name}`);
 
 async function assertLoggedIn(page, name) {
   const nav = page.locator('header nav[aria-label="Account"]');
